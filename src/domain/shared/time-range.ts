@@ -1,0 +1,5 @@
+/** Inclusive range of epoch milliseconds. */
+export interface TimeRange {
+  readonly from: number;
+  readonly to: number;
+}

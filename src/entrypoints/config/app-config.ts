@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/** Every setting the local profile reads, with its default; validated once at start-up. */
+export const localConfigSchema = z
+  .object({
+    PORT: int(0, 65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    ALLOWED_ORIGINS: z.string().default(''),
+    TRUST_PROXY: bool.default(false),
+    BODY_LIMIT_BYTES: int(1024, 1_048_576).default(65_536),
+    VOTES_PER_MINUTE: int(1, 1_000_000).default(60),
+    POOL_MAX_SIZE: int(1, 10_000).default(48),
+    POOL_REFILL_THRESHOLD: int(0, 10_000).default(8),
+    LIVE_DEADLINE_MS: int(100, 28_000).default(8_000),
+    COLLECTION_CACHE_TTL_MS: int(0, 3_600_000).default(300_000),
+    OFFLINE_SEED: int(0, 2 ** 31 - 1).default(20251122),
+    OFFLINE_MIN_LATENCY_MS: int(0, 60_000).default(150),
+    OFFLINE_MAX_LATENCY_MS: int(0, 60_000).default(900),
+    JOURNAL_FLUSH_MS: int(1, 10_000).default(200),
+  })
+  .refine((c) => c.OFFLINE_MIN_LATENCY_MS <= c.OFFLINE_MAX_LATENCY_MS, {
+    message: 'OFFLINE_MIN_LATENCY_MS must not exceed OFFLINE_MAX_LATENCY_MS',
+    path: ['OFFLINE_MIN_LATENCY_MS'],
+  });
+
+export type LocalConfig = z.infer<typeof localConfigSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads the environment once; a bad value stops start-up with one message listing every problem. */
+export function loadLocalConfig(env: Readonly<Record<string, string | undefined>>): LocalConfig {
+  const known = Object.fromEntries(
+    Object.keys(localConfigSchema.shape).flatMap((k) => (env[k] !== undefined && env[k] !== '' ? [[k, env[k]]] : [])),
+  );
+  const parsed = localConfigSchema.safeParse(known);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return parsed.data;
+}
+
+export function parseOrigins(list: string): readonly string[] {
+  return list.split(',').map((o) => o.trim()).filter((o) => o !== '');
+}

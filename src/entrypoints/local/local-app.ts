@@ -1,0 +1,85 @@
+import type { Container } from 'inversify';
+import type { Express } from 'express';
+import { resolve } from 'node:path';
+import { COLLECTION_ENTRIES } from '../../adapters/collection/collection-entries';
+import { FileState } from '../../adapters/file/file-state';
+import { PinoLogger } from '../../adapters/logging/pino-logger';
+import { MemoryState } from '../../adapters/memory/memory-state';
+import { CryptoRandomSource } from '../../adapters/system/crypto-random-source';
+import { SystemClock } from '../../adapters/system/system-clock';
+import type { PoolBuilder } from '../../application/sayings/pool-builder';
+import type { SeedCollectionUseCase } from '../../application/seed-collection/seed-collection.use-case';
+import type { Logger } from '../../ports/logger';
+import type { Clock } from '../../ports/clock';
+import { loadLocalConfig, parseOrigins, type LocalConfig } from '../config/app-config';
+import { buildLocalContainer } from '../container/local-container';
+import { TOKENS } from '../container/tokens';
+import { createApp } from '../http/app';
+import type { ModelDirectory } from '../../application/sayings/models';
+
+export interface LocalApp {
+  readonly app: Express;
+  readonly container: Container;
+  readonly config: LocalConfig;
+  readonly logger: Logger;
+  /** Waits for background builds and writes everything pending to disk. */
+  close(): Promise<void>;
+}
+
+export interface LocalAppOptions {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Keep state in memory only, ignoring DATA_DIR (tests). */
+  readonly inMemory?: boolean;
+  readonly logger?: Logger;
+  /** Rebinds ports before anything is resolved (tests). */
+  readonly configure?: (container: Container) => void;
+}
+
+/** Everything `npm start` runs, minus the listening socket: config, state, container, seed, app. */
+export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp> {
+  const config = loadLocalConfig(options.env);
+  const logger = options.logger ?? new PinoLogger({ level: config.LOG_LEVEL, service: 'cloud-sayings' });
+  const clock: Clock = new SystemClock();
+  const fileState = options.inMemory
+    ? undefined
+    : await FileState.open(
+        { dataDir: resolve(config.DATA_DIR), flushDelayMs: config.JOURNAL_FLUSH_MS, compactionRatio: 4, minLinesBeforeCompaction: 20_000, maxUsageEntries: 200_000 },
+        logger,
+      );
+  const container = buildLocalContainer({
+    config,
+    state: fileState?.state ?? new MemoryState(),
+    logger,
+    clock,
+    random: new CryptoRandomSource(),
+    secrets: { OPENAI_API_KEY: options.env.OPENAI_API_KEY, ANTHROPIC_API_KEY: options.env.ANTHROPIC_API_KEY },
+  });
+  options.configure?.(container);
+
+  await container.get<SeedCollectionUseCase>(TOKENS.SeedCollection).execute(COLLECTION_ENTRIES, clock.now());
+  const models = container.get<ModelDirectory>(TOKENS.ModelDirectory);
+  for (const m of models.sayingModels()) {
+    logger.info('model', { model: m.key, status: models.isLive(m.key) ? 'live' : 'offline' });
+  }
+  const app = createApp({
+    getSaying: container.get(TOKENS.GetSaying),
+    submitFeedback: container.get(TOKENS.SubmitFeedback),
+    getStats: container.get(TOKENS.GetStats),
+    getHealth: container.get(TOKENS.GetHealth),
+    catalog: container.get(TOKENS.Catalog),
+    logger,
+    allowedOrigins: parseOrigins(config.ALLOWED_ORIGINS),
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY,
+  });
+  return {
+    app,
+    container,
+    config,
+    logger,
+    close: async () => {
+      await container.get<PoolBuilder>(TOKENS.PoolBuilder).settled();
+      await fileState?.close();
+    },
+  };
+}
