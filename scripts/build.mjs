@@ -1,20 +1,16 @@
-// Bundles each entrypoint with esbuild: the local server now, the Lambda handlers later.
+// Bundles each entrypoint with esbuild. BUILD_OUTDIR puts the output elsewhere (the bundle test uses it).
 import { build } from 'esbuild';
 
-const entries = {
-  'local/server': 'src/entrypoints/local/server.ts',
-};
+const outdir = process.env.BUILD_OUTDIR ?? 'dist';
 
 await build({
-  entryPoints: entries,
-  outdir: 'dist',
+  entryPoints: { 'local/server': 'src/entrypoints/local/server.ts' },
+  outdir,
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
   sourcemap: true,
-  minify: false,
   legalComments: 'none',
   logLevel: 'warning',
-  // pino loads its transports by path at run time; it is used without them, so it bundles cleanly.
 });

@@ -139,8 +139,8 @@ export class GetSayingUseCase {
       model: origin.kind === 'generated' ? origin.model : null,
       offline: origin.kind === 'generated' && origin.offline,
       isCached: served.source === 'pool',
-      executionTime,
-      originalLlmTime: generation?.llmTimeMs ?? null,
+      executionTime: roundMs(executionTime),
+      originalLlmTime: generation ? roundMs(generation.llmTimeMs) : null,
       tokens: generation ? (totalTokens(generation) ?? null) : null,
       costUsd: generation?.costNano === undefined ? null : nanoToUsd(generation.costNano),
       requestNumber,
@@ -178,3 +178,6 @@ export class GetSayingUseCase {
     await this.ledger.record(entry).catch((error: unknown) => this.logger.error('usage not recorded', { error: describeError(error) }));
   }
 }
+
+/** Hundredths of a millisecond are as precise as timings on a shared machine get. */
+const roundMs = (ms: number): number => Math.round(ms * 100) / 100;
