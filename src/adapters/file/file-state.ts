@@ -45,8 +45,27 @@ export class FileState implements ChangeJournal {
       }
       fileState.state.apply(record);
     }
+    fileState.recountVotes();
     logger.info('local state loaded', { dataDir: settings.dataDir, records: records.length, sayings: fileState.state.sayings.size });
     return fileState;
+  }
+
+  /**
+   * A vote line carries the saying's counts as they were when it was written, which can include a
+   * concurrent vote whose own write later failed and was taken back; the feedback records are the truth.
+   */
+  private recountVotes(): void {
+    const counts = new Map<string, { upvotes: number; downvotes: number }>();
+    for (const f of this.state.feedback.values()) {
+      const c = counts.get(f.sayingId) ?? { upvotes: 0, downvotes: 0 };
+      if (f.feedbackType === 'POSITIVE') c.upvotes++;
+      else c.downvotes++;
+      counts.set(f.sayingId, c);
+    }
+    for (const saying of this.state.sayings.values()) {
+      const c = counts.get(saying.id) ?? { upvotes: 0, downvotes: 0 };
+      if (c.upvotes !== saying.upvotes || c.downvotes !== saying.downvotes) this.state.sayings.set(saying.id, { ...saying, ...c });
+    }
   }
 
   async write(change: StateChange, durable: boolean): Promise<void> {

@@ -22,7 +22,8 @@ export class JsonlJournal {
   private handle: FileHandle | undefined;
   private pending: string[] = [];
   private waiters: Waiter[] = [];
-  private flushing: Promise<void> | undefined;
+  /** Batches and compactions run one at a time, first come first served. */
+  private queue: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private linesInFile = 0;
 
@@ -70,13 +71,15 @@ export class JsonlJournal {
   }
 
   /** Writes what is pending; concurrent callers share batches (group commit). */
-  async flush(): Promise<void> {
-    while (this.flushing) await this.flushing;
-    if (this.pending.length === 0) return;
-    this.flushing = this.writeBatch().finally(() => {
-      this.flushing = undefined;
-    });
-    await this.flushing;
+  flush(): Promise<void> {
+    return this.exclusive(() => (this.pending.length === 0 ? Promise.resolve() : this.writeBatch()));
+  }
+
+  /** A failed operation fails its own callers only; the next one in the queue still runs. */
+  private exclusive(operation: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(operation);
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   private async writeBatch(): Promise<void> {
@@ -90,7 +93,11 @@ export class JsonlJournal {
     this.waiters = [];
     try {
       const handle = this.requireHandle();
-      await handle.write(lines.join(''));
+      const data = Buffer.from(lines.join(''), 'utf8');
+      for (let offset = 0; offset < data.length; ) {
+        const { bytesWritten } = await handle.write(data, offset, data.length - offset);
+        offset += bytesWritten;
+      }
       if (waiters.length > 0) await handle.datasync();
       this.linesInFile += lines.length;
       for (const w of waiters) w.resolve();
@@ -106,11 +113,7 @@ export class JsonlJournal {
    * simply written again to the new file.
    */
   async compact(snapshot: () => readonly unknown[]): Promise<void> {
-    while (this.flushing) await this.flushing;
-    this.flushing = this.replaceFile(snapshot).finally(() => {
-      this.flushing = undefined;
-    });
-    await this.flushing;
+    await this.exclusive(() => this.replaceFile(snapshot));
     await this.flush();
   }
 

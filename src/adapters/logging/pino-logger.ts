@@ -5,11 +5,24 @@ import { requestContext } from './request-context';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
-/** JSON lines on stdout (or a given stream), one per event, each with the current request id. */
+export interface PinoLoggerOptions {
+  readonly level: LogLevel;
+  readonly service: string;
+  /** A stream to write to instead of stdout (tests). */
+  readonly destination?: pino.DestinationStream;
+}
+
+/**
+ * JSON lines, one per event, each with the current request id. Stdout is written asynchronously (lines
+ * written while a write is in flight go out together), so logging never blocks the event loop on a slow
+ * pipe; `flush()` drains it before exit.
+ */
 export class PinoLogger implements Logger {
   private readonly pino: Pino;
+  private readonly stdout: ReturnType<typeof pino.destination> | undefined;
 
-  constructor(options: { level: LogLevel; service: string; destination?: pino.DestinationStream }) {
+  constructor(options: PinoLoggerOptions) {
+    this.stdout = options.destination ? undefined : pino.destination({ dest: 1, sync: false });
     this.pino = pino(
       {
         level: options.level,
@@ -21,8 +34,12 @@ export class PinoLogger implements Logger {
           return ctx ? { requestId: ctx.requestId } : {};
         },
       },
-      options.destination,
+      options.destination ?? this.stdout,
     );
+  }
+
+  flush(): void {
+    this.stdout?.flushSync();
   }
 
   debug(message: string, fields?: LogFields): void {

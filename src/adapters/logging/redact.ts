@@ -1,6 +1,6 @@
-const SECRET_KEY = /authorization|api[-_]?key|secret|token|password|cookie|credential/i;
+const SECRET_KEY = /authorization|api[-_]?key|secret|token(?!s)|password|cookie|credential/i;
 const SECRET_VALUE =
-  /\b(?:sk-(?:ant-)?[A-Za-z0-9_-]{8,}|cs_[A-Za-z0-9]{16,}|AKIA[0-9A-Z]{16}|xox[abp]-[A-Za-z0-9-]{8,})|\bBearer\s+[^\s"',]+/g;
+  /\b(?:sk-(?:ant-)?[A-Za-z0-9_-]{8,}|cs_[A-Za-z0-9]{16,}|AKIA[0-9A-Z]{16}|xox[abp]-[A-Za-z0-9-]{8,})|\bbearer\s+[A-Za-z0-9._~+/=-]+|\b(?:x-)?api[-_]?key["']?\s*[:=]\s*["']?[^\s"',&]+/gi;
 export const REDACTED = '[REDACTED]';
 const MAX_DEPTH = 6;
 

@@ -32,7 +32,8 @@ export function addToPool<T extends { readonly text: string }>(
   policy: PoolPolicy,
   known: ReadonlySet<string> = new Set(),
 ): AddOutcome<T> {
-  const seen = new Set(pool.seen);
+  // Pooled texts are always refused, whatever the memory keeps of texts already served.
+  const seen = new Set([...pool.seen, ...pool.entries.map((e) => normalizeText(e.text))]);
   const entries = [...pool.entries];
   const seenOrder = [...pool.seen];
   const added: T[] = [];

@@ -66,8 +66,9 @@ export function buildCatalog(overrides: readonly ModelOverride[] = []): ModelCat
   const byKey = new Map<string, ModelSpec>(DEFAULT_SPECS.map((spec) => [spec.key, spec]));
   for (const override of overrides) {
     const base = byKey.get(override.key);
+    const defined = Object.fromEntries(Object.entries(override).filter(([, v]) => v !== undefined));
     if (base) {
-      byKey.set(override.key, { ...base, ...override });
+      byKey.set(override.key, { ...base, ...defined });
     } else if (isCompleteSpec(override)) {
       byKey.set(override.key, override);
     }

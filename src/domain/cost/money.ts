@@ -23,7 +23,7 @@ export function sumNano(values: Iterable<NanoUsd>): NanoUsd {
   return total;
 }
 
-/** For display only: the exact value stays in nano-dollars. */
+/** For display only: the exact value stays in nano-dollars (round trips are exact up to 2^51 n$, $2.2M). */
 export function nanoToUsd(nano: NanoUsd): number {
   return nano / NANO_PER_USD;
 }

@@ -9,7 +9,8 @@ const Z95 = 1.959963984540054;
  */
 export function wilsonLowerBound(counts: VoteCounts, z: number = Z95): number {
   const n = counts.upvotes + counts.downvotes;
-  if (n === 0) return 0;
+  // No up-votes means no evidence of approval; the formula would leave float noise above zero.
+  if (counts.upvotes === 0) return 0;
   const p = counts.upvotes / n;
   const z2 = z * z;
   const centre = p + z2 / (2 * n);

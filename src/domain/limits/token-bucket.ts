@@ -28,8 +28,9 @@ export function takeToken(policy: BucketPolicy, state: BucketState, now: number)
   const elapsed = Math.max(0, now - state.updatedAt);
   const tokens = Math.min(policy.capacity, state.tokens + elapsed * rate);
   const updatedAt = Math.max(now, state.updatedAt);
-  if (tokens >= 1) {
-    const left = tokens - 1;
+  // Float refill can land a hair under a whole token at exactly the promised time.
+  if (tokens >= 1 - 1e-9) {
+    const left = Math.max(0, tokens - 1);
     return { allowed: true, state: { tokens: left, updatedAt }, remaining: Math.floor(left), retryAfterMs: 0 };
   }
   return {

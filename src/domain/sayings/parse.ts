@@ -15,12 +15,12 @@ export function parseSayings(answer: string, max: number): readonly string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const raw of candidates) {
+    if (out.length >= max) break;
     const text = clean(raw);
     const norm = normalizeText(text);
     if (!isSane(text) || seen.has(norm)) continue;
     seen.add(norm);
     out.push(text);
-    if (out.length >= max) break;
   }
   return out;
 }

@@ -32,5 +32,7 @@ export function normalizeText(text: string): string {
     .toLowerCase()
     .replace(/[^\p{L}\p{N}\s]/gu, '')
     .replace(/\s+/g, ' ')
-    .trim();
+    .trim()
+    // Removing punctuation can bring composable characters together (Hangul jamo): compose again.
+    .normalize('NFKC');
 }

@@ -40,6 +40,6 @@ export function pickServices(
 
   const counts = new Map(tracking.counts);
   for (const id of picked) counts.set(id, usage(id) + 1);
-  const recent = [...tracking.recent.filter((id) => !picked.includes(id)), ...picked].slice(-recentLimit);
+  const recent = recentLimit <= 0 ? [] : [...tracking.recent.filter((id) => !picked.includes(id)), ...picked].slice(-recentLimit);
   return { picked, tracking: { counts, recent } };
 }

@@ -1,0 +1,159 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
+import { backoffDelay, fitsDeadline, type BackoffPolicy } from '../../domain/limits/backoff';
+import { depositRequest, initialBudget, trySpendRetry, type RetryBudget, type RetryBudgetPolicy } from '../../domain/limits/retry-budget';
+import type { Clock } from '../../ports/clock';
+import type { Logger } from '../../ports/logger';
+import { LlmProviderError, type LlmProvider, type LlmRequest, type LlmResult, type LlmStreamEvent } from '../../ports/llm-provider';
+import type { RandomSource } from '../../ports/random-source';
+
+export interface ResilienceSettings {
+  readonly maxAttempts: number;
+  readonly backoff: BackoffPolicy;
+  readonly retryBudget: RetryBudgetPolicy;
+  /** Consecutive failures that open the circuit. */
+  readonly circuitThreshold: number;
+  /** How long an open circuit fails fast before letting one trial call through. */
+  readonly halfOpenAfterMs: number;
+  /** The least time worth starting another attempt with. */
+  readonly minAttemptMs: number;
+  /** The call's budget when the request names none. */
+  readonly defaultTimeoutMs: number;
+}
+
+export const DEFAULT_RESILIENCE: ResilienceSettings = {
+  maxAttempts: 3,
+  backoff: { baseMs: 250, capMs: 4_000 },
+  retryBudget: { ratio: 0.1, cap: 10 },
+  circuitThreshold: 5,
+  halfOpenAfterMs: 30_000,
+  minAttemptMs: 250,
+  defaultTimeoutMs: 20_000,
+};
+
+/** Failures that say the provider is unwell; a bad request or bad credentials say nothing about its health. */
+const countsAgainstCircuit = (e: unknown): boolean =>
+  e instanceof LlmProviderError && (e.isRetryable || e.kind === 'invalid-response');
+
+/**
+ * The one retry layer (the SDKs' own retries are off): a per-attempt timeout inside the caller's deadline,
+ * capped exponential backoff with full jitter that honours Retry-After, a retry budget, and a circuit
+ * breaker per provider (cockatiel) that fails fast while the provider is down.
+ */
+export class ResilientLlmProvider implements LlmProvider {
+  readonly name: string;
+  readonly offline: boolean;
+  private readonly circuit: CircuitBreakerPolicy;
+  private budget: RetryBudget;
+
+  constructor(
+    private readonly inner: LlmProvider,
+    private readonly settings: ResilienceSettings,
+    private readonly clock: Clock,
+    private readonly random: RandomSource,
+    private readonly logger: Logger,
+  ) {
+    this.name = inner.name;
+    this.offline = inner.offline;
+    this.budget = initialBudget(settings.retryBudget);
+    this.circuit = circuitBreaker(handleWhen(countsAgainstCircuit), {
+      halfOpenAfter: settings.halfOpenAfterMs,
+      breaker: new ConsecutiveBreaker(settings.circuitThreshold),
+    });
+    this.circuit.onBreak(() => this.logger.warn('circuit opened', { provider: this.name }));
+    this.circuit.onReset(() => this.logger.info('circuit closed', { provider: this.name }));
+  }
+
+  /** `request.timeoutMs` bounds the whole call, retries included; the caller's signal can end it sooner. */
+  async generate(request: LlmRequest): Promise<LlmResult> {
+    this.budget = depositRequest(this.settings.retryBudget, this.budget);
+    const deadline = this.clock.monotonicMs() + (request.timeoutMs ?? this.settings.defaultTimeoutMs);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.attempt(request, deadline, (signal) => this.inner.generate({ ...request, signal }));
+      } catch (error) {
+        const delay = this.retryDelay(error, attempt, deadline, request.signal);
+        if (delay === undefined) throw this.final(error, deadline);
+        await sleep(delay, undefined, request.signal ? { signal: request.signal } : undefined).catch(() => {
+          throw this.final(error, deadline);
+        });
+      }
+    }
+  }
+
+  /** Retries only before the first delta: once text has reached the caller, a failure ends the stream. */
+  async *stream(request: LlmRequest): AsyncIterable<LlmStreamEvent> {
+    this.budget = depositRequest(this.settings.retryBudget, this.budget);
+    const deadline = this.clock.monotonicMs() + (request.timeoutMs ?? this.settings.defaultTimeoutMs);
+    for (let attempt = 0; ; attempt++) {
+      const signal = this.attemptSignal(request.signal, deadline);
+      let started = false;
+      try {
+        const events = await this.circuit.execute(async () => {
+          const iterator = this.inner.stream({ ...request, signal })[Symbol.asyncIterator]();
+          const first = await iterator.next();
+          return { iterator, first };
+        });
+        if (!events.first.done) {
+          started = true;
+          yield events.first.value;
+          for (let next = await events.iterator.next(); !next.done; next = await events.iterator.next()) yield next.value;
+        }
+        return;
+      } catch (error) {
+        const mapped = toProviderError(error, this.name, signal);
+        if (started) throw mapped;
+        const delay = this.retryDelay(mapped, attempt, deadline, request.signal);
+        if (delay === undefined) throw this.final(mapped, deadline);
+        await sleep(delay, undefined, request.signal ? { signal: request.signal } : undefined).catch(() => {
+          throw this.final(mapped, deadline);
+        });
+      }
+    }
+  }
+
+  private async attempt<T>(request: LlmRequest, deadline: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const signal = this.attemptSignal(request.signal, deadline);
+    try {
+      return await this.circuit.execute(() => call(signal));
+    } catch (error) {
+      throw toProviderError(error, this.name, signal);
+    }
+  }
+
+  private attemptSignal(caller: AbortSignal | undefined, deadline: number): AbortSignal {
+    const left = Math.max(1, Math.floor(deadline - this.clock.monotonicMs()));
+    const timeout = AbortSignal.timeout(left);
+    return caller ? AbortSignal.any([caller, timeout]) : timeout;
+  }
+
+  /** The wait before the next attempt, or undefined when there must be none. */
+  private retryDelay(error: unknown, attempt: number, deadline: number, caller: AbortSignal | undefined): number | undefined {
+    if (!(error instanceof LlmProviderError) || !error.isRetryable || caller?.aborted) return undefined;
+    if (error.cause instanceof BrokenCircuitError || attempt + 1 >= this.settings.maxAttempts) return undefined;
+    const delay = backoffDelay(this.settings.backoff, attempt, error.details.retryAfterMs, () => this.random.next());
+    if (!fitsDeadline(this.clock.monotonicMs(), delay, deadline, this.settings.minAttemptMs)) return undefined;
+    const spend = trySpendRetry(this.budget);
+    if (!spend.allowed) return undefined;
+    this.budget = spend.budget;
+    this.logger.info('retrying provider call', { provider: this.name, attempt: attempt + 1, delayMs: delay, kind: error.kind });
+    return delay;
+  }
+
+  private final(error: unknown, deadline: number): LlmProviderError {
+    const mapped = toProviderError(error, this.name, undefined);
+    if (mapped.kind === 'timeout' && this.clock.monotonicMs() >= deadline) {
+      return new LlmProviderError('timeout', `${this.name} did not answer before the deadline`, { provider: this.name, cause: mapped });
+    }
+    return mapped;
+  }
+}
+
+function toProviderError(error: unknown, provider: string, signal: AbortSignal | undefined): LlmProviderError {
+  if (error instanceof LlmProviderError) return error;
+  if (error instanceof BrokenCircuitError) {
+    return new LlmProviderError('unavailable', `${provider} circuit is open; failing fast`, { provider, cause: error });
+  }
+  if (signal?.aborted) return new LlmProviderError('timeout', `${provider} did not answer in time`, { provider, cause: error });
+  return new LlmProviderError('unavailable', `${provider} call failed`, { provider, cause: error });
+}

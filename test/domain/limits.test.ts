@@ -1,0 +1,151 @@
+import fc from 'fast-check';
+import { fullBucket, takeToken, type BucketDecision, type BucketPolicy } from '../../src/domain/limits/token-bucket';
+import { estimateTokens } from '../../src/domain/limits/token-estimate';
+
+const policy = fc.record({ capacity: fc.integer({ min: 1, max: 50 }), windowMs: fc.integer({ min: 1, max: 600_000 }) });
+const start = fc.integer({ min: 0, max: 2_000_000_000_000 });
+const FIVE_MIN = 5 * 60_000;
+/** Steps between requests: forward only, or with clock skew of up to ±5 minutes. */
+const steps = fc.oneof(
+  fc.array(fc.nat(20_000), { maxLength: 200 }),
+  fc.array(fc.integer({ min: -FIVE_MIN, max: FIVE_MIN }), { maxLength: 200 }),
+  fc.array(fc.oneof(fc.constant(0), fc.nat(1_000), fc.integer({ min: -FIVE_MIN, max: 0 })), { maxLength: 200 }),
+);
+
+const timestamps = (t0: number, deltas: readonly number[]): number[] => {
+  let t = t0;
+  return deltas.map((d) => (t += d));
+};
+
+function run(p: BucketPolicy, t0: number, times: readonly number[]): BucketDecision[] {
+  let state = fullBucket(p, t0);
+  return times.map((now) => {
+    const d = takeToken(p, state, now);
+    state = d.state;
+    return d;
+  });
+}
+
+describe('takeToken', () => {
+  it('never allows more than capacity + refill over the time span (+1), whatever the clock does', () => {
+    fc.assert(
+      fc.property(policy, start, steps, (p, t0, deltas) => {
+        const times = timestamps(t0, deltas);
+        const allowed = run(p, t0, times).filter((d) => d.allowed).length;
+        const span = Math.max(t0, ...times) - Math.min(t0, ...times);
+        expect(allowed).toBeLessThanOrEqual(p.capacity + (p.capacity * span) / p.windowMs + 1);
+      }),
+    );
+  });
+
+  it('reports a whole, non-negative retryAfterMs (0 when allowed) and remaining within [0, capacity)', () => {
+    fc.assert(
+      fc.property(policy, start, steps, (p, t0, deltas) => {
+        for (const d of run(p, t0, timestamps(t0, deltas))) {
+          expect(Number.isInteger(d.retryAfterMs) && d.retryAfterMs >= 0).toBe(true);
+          if (d.allowed) expect(d.retryAfterMs).toBe(0);
+          else expect(d.retryAfterMs).toBeGreaterThan(0);
+          expect(d.remaining).toBeGreaterThanOrEqual(0);
+          expect(d.remaining).toBeLessThan(p.capacity);
+          expect(d.state.tokens).toBeGreaterThanOrEqual(0);
+          expect(d.state.tokens).toBeLessThanOrEqual(p.capacity);
+        }
+      }),
+    );
+  });
+
+  it('a backwards clock grants nothing extra: decisions equal those for the clock held at its latest value', () => {
+    fc.assert(
+      fc.property(policy, start, steps, (p, t0, deltas) => {
+        const times = timestamps(t0, deltas);
+        let latest = t0;
+        const held = times.map((t) => (latest = Math.max(latest, t)));
+        expect(run(p, t0, times).map((d) => [d.allowed, d.retryAfterMs])).toEqual(run(p, t0, held).map((d) => [d.allowed, d.retryAfterMs]));
+      }),
+    );
+  });
+
+  it('allows the next take once retryAfterMs (+1 ms of float slack) has passed, and retryAfterMs is the exact wait ±1 ms', () => {
+    fc.assert(
+      fc.property(policy, start, steps, (p, t0, deltas) => {
+        let state = fullBucket(p, t0);
+        for (const now of timestamps(t0, deltas)) {
+          const d = takeToken(p, state, now);
+          if (!d.allowed) {
+            const at = d.state.updatedAt;
+            expect(takeToken(p, d.state, at + d.retryAfterMs + 1).allowed).toBe(true);
+            const exactWait = ((1 - d.state.tokens) * p.windowMs) / p.capacity;
+            expect(d.retryAfterMs).toBeGreaterThanOrEqual(exactWait - 1e-6);
+            expect(d.retryAfterMs).toBeLessThanOrEqual(Math.ceil(exactWait) + 1);
+            if (exactWait > 2) expect(takeToken(p, d.state, at + Math.floor(exactWait) - 1).allowed).toBe(false);
+          }
+          state = d.state;
+        }
+      }),
+    );
+  });
+
+  it('examples: a full bucket allows capacity takes at once, then refills evenly', () => {
+    const p = { capacity: 3, windowMs: 3_000 };
+    const ds = run(p, 0, [0, 0, 0, 0, 999, 1_000]);
+    expect(ds.map((d) => d.allowed)).toEqual([true, true, true, false, false, true]);
+    expect(ds.map((d) => d.remaining)).toEqual([2, 1, 0, 0, 0, 0]);
+    expect(ds[3]!.retryAfterMs).toBe(1_000);
+    expect(takeToken(p, { tokens: 0, updatedAt: 10_000 }, 5_000)).toMatchObject({ allowed: false, retryAfterMs: 1_000 });
+  });
+
+  // Regression: (1 − tokens) / rate is ceil'ed, but tokens + retryAfterMs × rate can still round to
+  // 0.9999999999999999, so the client that waits exactly retryAfterMs is refused again.
+  it('allows the take at exactly retryAfterMs', () => {
+    const p = { capacity: 1, windowMs: 84_190 };
+    const [first, second] = run(p, 0, [0, 1_706]);
+    expect(first!.allowed).toBe(true);
+    expect(second).toMatchObject({ allowed: false, retryAfterMs: 82_484 });
+    expect(takeToken(p, second!.state, 1_706 + 82_484).allowed).toBe(true);
+  });
+});
+
+const cjkChar = fc
+  .oneof(
+    fc.integer({ min: 0x3040, max: 0x30ff }),
+    fc.integer({ min: 0x4e00, max: 0x9fff }),
+    fc.integer({ min: 0xac00, max: 0xd7af }),
+    fc.integer({ min: 0x20000, max: 0x2fa1f }),
+  )
+  .map((cp) => String.fromCodePoint(cp));
+const cjk = fc.array(cjkChar, { maxLength: 100 }).map((cs) => cs.join(''));
+const latin = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz ABCXYZ.,!?0123456789éü'), maxLength: 400 });
+const text = fc.oneof(cjk, latin, fc.string({ unit: 'grapheme', maxLength: 100 }), fc.tuple(cjk, latin).map(([a, b]) => a + b));
+
+describe('estimateTokens', () => {
+  it('counts one token per CJK character (astral ones included)', () => {
+    fc.assert(fc.property(cjk, (s) => expect(estimateTokens(s)).toBe([...s].length)));
+  });
+
+  it('counts ceil(length / 4) for Latin text', () => {
+    fc.assert(fc.property(latin, (s) => expect(estimateTokens(s)).toBe(Math.ceil(s.length / 4))));
+  });
+
+  it('adds the two rules for mixed text', () => {
+    fc.assert(fc.property(cjk, latin, (a, b) => expect(estimateTokens(a + b)).toBe([...a].length + Math.ceil(b.length / 4))));
+  });
+
+  it('never shrinks when text is appended, and never more than the sum of the parts', () => {
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        const ab = estimateTokens(a + b);
+        expect(ab).toBeGreaterThanOrEqual(estimateTokens(a));
+        expect(ab).toBeGreaterThanOrEqual(estimateTokens(b));
+        expect(ab).toBeLessThanOrEqual(estimateTokens(a) + estimateTokens(b));
+      }),
+    );
+  });
+
+  it('examples', () => {
+    expect(estimateTokens('')).toBe(0);
+    expect(estimateTokens('abcd')).toBe(1);
+    expect(estimateTokens('abcde')).toBe(2);
+    expect(estimateTokens('雲のことわざ')).toBe(6);
+    expect(estimateTokens('클라우드')).toBe(4);
+  });
+});
