@@ -38,7 +38,8 @@ export interface LocalAppOptions {
 /** Everything `npm start` runs, minus the listening socket: config, state, container, seed, app. */
 export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp> {
   const config = loadLocalConfig(options.env);
-  const logger = options.logger ?? new PinoLogger({ level: config.LOG_LEVEL, service: 'cloud-sayings' });
+  const pinoLogger = options.logger ? undefined : new PinoLogger({ level: config.LOG_LEVEL, service: 'cloud-sayings' });
+  const logger = options.logger ?? (pinoLogger as PinoLogger);
   const clock: Clock = new SystemClock();
   const fileState = options.inMemory
     ? undefined
@@ -80,6 +81,7 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
     close: async () => {
       await container.get<PoolBuilder>(TOKENS.PoolBuilder).settled();
       await fileState?.close();
+      pinoLogger?.flush();
     },
   };
 }
