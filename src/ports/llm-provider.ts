@@ -11,6 +11,8 @@ export interface LlmRequest {
   readonly temperature: number | undefined;
   /** Aborts the call: the caller's deadline or a client that went away. */
   readonly signal: AbortSignal | undefined;
+  /** The model's time budget for the whole call, retries included (the catalog's per-model timeout). */
+  readonly timeoutMs?: number;
 }
 
 export type FinishReason = 'stop' | 'length' | 'content-filter' | 'error' | 'other' | 'unknown';

@@ -38,6 +38,7 @@ export class SayingGenerator {
       maxTokens: model.maxTokens,
       temperature: model.temperature,
       signal,
+      timeoutMs: model.timeoutMs,
     });
     const llmTimeMs = this.clock.monotonicMs() - started;
     const texts = parseSayings(result.text, services.length);
