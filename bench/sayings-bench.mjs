@@ -22,7 +22,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, readFileSync } fr
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, killAllSync, readMemory, startServer, stopAll, stopServer, waitUntilReady } from './lib/processes.mjs';
+import { freePort, get, killAllSync, readMemory, startServer, stopAll, stopServer, waitUntilReady } from './lib/processes.mjs';
 import { measure, sequentialWarmUp } from './lib/load.mjs';
 import { checkTargets, table } from './lib/report.mjs';
 
@@ -69,7 +69,7 @@ function childEnv(overrides) {
  * One server: start, wait until ready, warm up (sequential requests, then a short load), measure,
  * read memory while it is still running, stop. Throws on anything that is an error rather than a MISS.
  */
-async function benchServer({ label, script, args = [], env, readyPath, loadPath, logName }) {
+async function benchServer({ label, script, args = [], env, readyPath, loadPath, logName, extra }) {
   const port = await freePort();
   const base = `http://${HOST}:${port}`;
   const stdoutPath = join(tmp, `${logName}.stdout.log`);
@@ -92,7 +92,9 @@ async function benchServer({ label, script, args = [], env, readyPath, loadPath,
     if (handle.exited) throw new Error(`${label} exited during warm-up (code ${handle.exitCode}, signal ${handle.signal})`);
 
     log(`[${label}] measuring GET ${loadPath}: ${CONNECTIONS} connections, ${DURATION_S} s`);
+    const measuredFrom = Date.now();
     const result = await measure(`${base}${loadPath}`, { connections: CONNECTIONS, durationS: DURATION_S });
+    const extraFigures = extra ? await extra(base, measuredFrom) : {};
     if (handle.exited) throw new Error(`${label} exited during the measured run (code ${handle.exitCode}, signal ${handle.signal})`);
     const memory = readMemory(handle.child.pid);
     log(
@@ -105,6 +107,7 @@ async function benchServer({ label, script, args = [], env, readyPath, loadPath,
       startupMs,
       warmUp: { sequential: WARM_SEQUENTIAL, sequentialMs: warmSequentialMs, sources: warm.sources, loadS: WARM_LOAD_S, loadRequestsPerSec: Math.round(warmLoad.requestsPerSec) },
       ...result,
+      ...extraFigures,
       ...memory,
       ...logStats(stdoutPath),
     };
@@ -129,6 +132,23 @@ function logStats(path) {
   }
 }
 
+/**
+ * Beyond the load generator's view: the server's own execution time for the measured requests (from
+ * GET /stats, which records every request), and latency at 10 connections, where queueing on two shared
+ * cores no longer dominates.
+ */
+async function sayingsExtras(base, measuredFrom) {
+  const stats = JSON.parse((await get(`${base}/stats?from=${measuredFrom}`, { timeoutMs: 10_000 })).body);
+  const server = stats.totals.latencyMs;
+  log(`[sayings] use-case execution time (GetSaying, in process) of ${stats.totals.requests} measured requests: p50 ${server.p50.toFixed(3)} ms, p95 ${server.p95.toFixed(3)} ms, p99 ${server.p99.toFixed(3)} ms`);
+  const low = await measure(`${base}/sayings`, { connections: 10, durationS: Math.max(3, Math.round(DURATION_S / 2)) });
+  log(`[sayings] at 10 connections: ${Math.round(low.requestsPerSec)} req/s, p50 ${low.latencyP50Ms} ms, p99 ${low.latencyP99Ms} ms`);
+  return {
+    serverExecutionMs: { p50: server.p50, p95: server.p95, p99: server.p99, requests: stats.totals.requests },
+    tenConnections: { requestsPerSec: low.requestsPerSec, latencyP50Ms: low.latencyP50Ms, latencyP99Ms: low.latencyP99Ms, errors: low.errors, non2xx: low.non2xx },
+  };
+}
+
 async function main() {
   if (!existsSync(SAYINGS_SCRIPT)) throw new Error(`${SAYINGS_SCRIPT} is missing: run "npm run bench" (it builds first) or "npm run build"`);
   tmp = mkdtempSync(join(tmpdir(), 'sayings-bench-'));
@@ -149,6 +169,7 @@ async function main() {
   };
   const cpuProfArgs = CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : [];
   const sayings = await benchServer({
+    extra: sayingsExtras,
     label: 'sayings (LOG_LEVEL=info)',
     script: SAYINGS_SCRIPT,
     args: cpuProfArgs,

@@ -36,5 +36,19 @@ export function checkTargets(hello, sayings, { maxP99Ms = 10, minThroughputRatio
       pass: ratio >= minThroughputRatio,
       ratio: Math.round(ratio * 1000) / 1000,
     },
+    ...(sayings.serverExecutionMs
+      ? [{
+          target: `sayings use-case execution p99 <= ${maxP99Ms} ms (seed 001: warm < 10 ms)`,
+          observed: `${fmt(sayings.serverExecutionMs.p99, 3)} ms`,
+          pass: sayings.serverExecutionMs.p99 <= maxP99Ms,
+        }]
+      : []),
+    ...(sayings.tenConnections
+      ? [{
+          target: `sayings p99 <= ${maxP99Ms} ms at 10 connections`,
+          observed: `${fmt(sayings.tenConnections.latencyP99Ms, 1)} ms`,
+          pass: sayings.tenConnections.latencyP99Ms <= maxP99Ms,
+        }]
+      : []),
   ];
 }

@@ -2,6 +2,7 @@ export interface LatencySummary {
   readonly mean: number;
   readonly p50: number;
   readonly p95: number;
+  readonly p99: number;
 }
 
 /** Nearest-rank percentile of an ascending list; undefined for an empty one. */
@@ -15,5 +16,10 @@ export function summarizeLatency(values: readonly number[]): LatencySummary | nu
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const mean = sorted.reduce((s, v) => s + v, 0) / sorted.length;
-  return { mean, p50: percentile(sorted, 50) as number, p95: percentile(sorted, 95) as number };
+  return {
+    mean,
+    p50: percentile(sorted, 50) as number,
+    p95: percentile(sorted, 95) as number,
+    p99: percentile(sorted, 99) as number,
+  };
 }
