@@ -1,5 +1,6 @@
 import type { ModelSpec } from '../../domain/catalog/model-catalog';
 import { costOf, splitEvenly } from '../../domain/cost/cost';
+import { estimateTokens } from '../../domain/limits/token-estimate';
 import { parseSayings } from '../../domain/sayings/parse';
 import { buildSayingPrompt } from '../../domain/sayings/prompt';
 import type { Saying } from '../../domain/sayings/saying';
@@ -32,9 +33,10 @@ export class SayingGenerator {
     signal: AbortSignal | undefined,
   ): Promise<Generation> {
     const started = this.clock.monotonicMs();
+    const prompt = buildSayingPrompt(model.vendor, services);
     const result = await provider.generate({
       model: model.vendorModelId,
-      messages: buildSayingPrompt(model.vendor, services),
+      messages: prompt,
       maxTokens: model.maxTokens,
       temperature: model.temperature,
       signal,
@@ -42,7 +44,10 @@ export class SayingGenerator {
     });
     const llmTimeMs = this.clock.monotonicMs() - started;
     const texts = parseSayings(result.text, services.length);
-    const costNano = costOf(model, result.usage);
+    // Accounting needs a figure even from a provider that reports none: estimate, and say so.
+    const reported = result.usage.inputTokens !== undefined || result.usage.outputTokens !== undefined;
+    const usage = reported ? result.usage : { inputTokens: estimatePromptTokens(prompt), outputTokens: estimateTokens(result.text) };
+    const costNano = costOf(model, usage);
     const shares = costNano === undefined ? [] : splitEvenly(costNano, texts.length);
     const createdAt = this.clock.now();
     const sayings = texts.map((text, i): Saying => ({
@@ -53,8 +58,8 @@ export class SayingGenerator {
       origin: { kind: 'generated', vendor: model.vendor, model: model.key, offline: provider.offline },
       generation: {
         llmTimeMs,
-        inputTokens: share(result.usage.inputTokens, i, texts.length),
-        outputTokens: share(result.usage.outputTokens, i, texts.length),
+        inputTokens: share(usage.inputTokens, i, texts.length),
+        outputTokens: share(usage.outputTokens, i, texts.length),
         costNano: shares[i],
       },
       upvotes: 0,
@@ -75,10 +80,10 @@ export class SayingGenerator {
       cacheHit: false,
       status: 'ok',
       spend: {
-        inputTokens: result.usage.inputTokens,
-        outputTokens: result.usage.outputTokens,
+        inputTokens: usage.inputTokens,
+        outputTokens: usage.outputTokens,
         costNano,
-        estimated: false,
+        estimated: !reported,
         llmLatencyMs: llmTimeMs,
       },
     };
@@ -86,6 +91,10 @@ export class SayingGenerator {
     if (channel === 'sayings-build') await this.ledger.record(usageEntry);
     return { sayings, llmTimeMs, usageEntry };
   }
+}
+
+function estimatePromptTokens(messages: readonly { readonly content: string }[]): number {
+  return messages.reduce((sum, m) => sum + estimateTokens(m.content), 0);
 }
 
 /** A whole-token share of a call's tokens, so that the shares add up to the call's total. */

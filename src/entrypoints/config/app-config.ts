@@ -2,6 +2,11 @@ import { z } from 'zod';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const regionList = z
+  .string()
+  .transform((v) => v.split(',').map((r) => r.trim()).filter((r) => r !== ''))
+  .pipe(z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be AWS region names such as us-east-1' })).min(1));
 
 /** Every setting the local profile reads, with its default; validated once at start-up. */
 export const localConfigSchema = z
@@ -22,6 +27,17 @@ export const localConfigSchema = z
     OFFLINE_MIN_LATENCY_MS: int(0, 60_000).default(150),
     OFFLINE_MAX_LATENCY_MS: int(0, 60_000).default(900),
     JOURNAL_FLUSH_MS: int(1, 10_000).default(200),
+    OPENAI_BASE_URL: httpUrl
+      .refine((u) => /\/v1\/?$/.test(new URL(u).pathname), { error: 'must end with /v1 (e.g. http://localhost:11434/v1)' })
+      .optional(),
+    ANTHROPIC_BASE_URL: httpUrl.optional(),
+    BEDROCK_ENABLED: bool.default(false),
+    BEDROCK_REGIONS: regionList.default(['us-east-1', 'us-west-2', 'ap-northeast-1']),
+    BEDROCK_ENDPOINT: httpUrl.optional(),
+    SECRETS_SOURCE: z.enum(['env', 'ssm']).default('env'),
+    CLAUDE_PARAMETER_NAME: z.string().min(1).default('/api-key/anthropic'),
+    OPENAI_PARAMETER_NAME: z.string().min(1).default('/api-key/openai'),
+    AWS_REGION: z.string().min(1).default('us-east-1'),
   })
   .refine((c) => c.OFFLINE_MIN_LATENCY_MS <= c.OFFLINE_MAX_LATENCY_MS, {
     message: 'OFFLINE_MIN_LATENCY_MS must not exceed OFFLINE_MAX_LATENCY_MS',
