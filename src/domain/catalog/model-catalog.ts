@@ -21,6 +21,8 @@ export interface ModelSpec {
   readonly timeoutMs: number;
   /** Relative strength, used by cost-aware choice: higher is stronger. */
   readonly tier: number;
+  /** Bedrock only: the Converse API, or Claude's own Messages body through InvokeModel. */
+  readonly bedrockApi?: 'converse' | 'invoke-claude';
 }
 
 export type ModelCatalog = ReadonlyMap<string, ModelSpec>;
@@ -51,11 +53,13 @@ const DEFAULT_SPECS: readonly ModelSpec[] = [
     key: 'bedrock-claude-3-sonnet', vendor: 'bedrock', displayName: 'Claude 3 Sonnet (Bedrock)',
     vendorModelId: 'anthropic.claude-3-sonnet-20240229-v1:0',
     inputPrice: 3_000, outputPrice: 15_000, maxTokens: 400, temperature: 0.9, timeoutMs: 20_000, tier: 3,
+    bedrockApi: 'converse',
   },
   {
     key: 'bedrock-claude-3-haiku', vendor: 'bedrock', displayName: 'Claude 3 Haiku (Bedrock)',
     vendorModelId: 'anthropic.claude-3-haiku-20240307-v1:0',
     inputPrice: 250, outputPrice: 1_250, maxTokens: 400, temperature: 0.9, timeoutMs: 10_000, tier: 1,
+    bedrockApi: 'invoke-claude',
   },
 ];
 
