@@ -1,0 +1,272 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { OpenAiLlmProvider } from '../../src/adapters/providers/openai/openai-llm-provider';
+import type { Clock } from '../../src/ports/clock';
+import { LlmProviderError, type LlmRequest, type LlmStreamEvent } from '../../src/ports/llm-provider';
+import { startOpenAiFake, type FakeServer } from '../support/fakes/openai-fake';
+
+const NOW = 1_700_000_000_000;
+const clock: Clock = { now: () => NOW, monotonicMs: () => 0 };
+const KEY = 'sk-test-key';
+const CANARY = 'sk-canary-4f1e9b2c7d3a';
+
+let fake: FakeServer;
+beforeAll(async () => {
+  fake = await startOpenAiFake();
+});
+afterAll(() => fake.close());
+beforeEach(() => fake.reset());
+
+const provider = (apiKey: () => Promise<string | undefined> = async () => KEY, baseURL = fake.url) =>
+  new OpenAiLlmProvider({ apiKey, baseURL, clock });
+
+const request = (overrides: Partial<LlmRequest> = {}): LlmRequest => ({
+  model: 'gpt-4.1-mini',
+  messages: [
+    { role: 'system', content: 'You answer briefly.' },
+    { role: 'user', content: 'Say something about queues.' },
+    { role: 'assistant', content: 'Queues wait.' },
+    { role: 'user', content: 'Another one.' },
+  ],
+  maxTokens: 120,
+  temperature: 0.4,
+  signal: undefined,
+  ...overrides,
+});
+
+async function collect(events: AsyncIterable<LlmStreamEvent>, into: LlmStreamEvent[] = []): Promise<LlmStreamEvent[]> {
+  for await (const event of events) into.push(event);
+  return into;
+}
+
+async function failure(call: Promise<unknown>): Promise<LlmProviderError> {
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof LlmProviderError)) throw new Error(`expected an LlmProviderError, got ${String(error)}`);
+  return error;
+}
+
+/** Everything about an error that can reach a log line or a response, its cause aside. */
+const visible = (e: LlmProviderError) => `${String(e)} ${JSON.stringify({ name: e.name, message: e.message, kind: e.kind, details: { ...e.details, cause: undefined } })}`;
+
+describe('OpenAiLlmProvider.generate against the wire fake', () => {
+  it('maps the answer, its usage and finish reason, and sends only the expected fields', async () => {
+    fake.script({ kind: 'ok', text: 'SQS: patience as a service.', usage: { inputTokens: 31, outputTokens: 9 } });
+    const result = await provider().generate(request());
+    expect(result).toEqual({ text: 'SQS: patience as a service.', usage: { inputTokens: 31, outputTokens: 9 }, finishReason: 'stop', rawFinishReason: 'stop' });
+    expect(fake.requests).toHaveLength(1);
+    const [sent] = fake.requests;
+    expect(sent).toMatchObject({ method: 'POST', path: '/v1/chat/completions' });
+    expect(sent?.headers.authorization).toBe(`Bearer ${KEY}`);
+    expect(sent?.headers['x-stainless-retry-count']).toBe('0');
+    expect(sent?.body).toEqual({ model: 'gpt-4.1-mini', messages: request().messages, max_tokens: 120, temperature: 0.4 });
+  });
+
+  it('leaves temperature out when the request has none', async () => {
+    await provider().generate(request({ temperature: undefined }));
+    expect(Object.keys(fake.requests[0]?.body as object).sort()).toEqual(['max_tokens', 'messages', 'model']);
+  });
+
+  it('reports usage it was not given as undefined, not zero', async () => {
+    fake.script({ kind: 'ok', text: 'Hi.', usage: null });
+    expect((await provider().generate(request())).usage).toEqual({ inputTokens: undefined, outputTokens: undefined });
+  });
+
+  it.each([
+    ['stop', 'stop'],
+    ['length', 'length'],
+    ['content_filter', 'content-filter'],
+    ['tool_calls', 'other'],
+    ['function_call', 'other'],
+    ['some_future_reason', 'other'],
+    [null, 'unknown'],
+  ] as const)('maps finish_reason %p to %p', async (raw, unified) => {
+    fake.script({ kind: 'ok', text: 'x', finishReason: raw });
+    const result = await provider().generate(request());
+    expect(result.finishReason).toBe(unified);
+    expect(result.rawFinishReason).toBe(raw ?? undefined);
+  });
+
+  it.each([
+    ['a body that is not JSON', { kind: 'malformed' } as const],
+    ['a JSON body without choices', { kind: 'status', status: 200, body: { id: 'chatcmpl-x', object: 'chat.completion' } } as const],
+    ['a text body', { kind: 'status', status: 200, body: 'Service is running' } as const],
+  ])('rejects %s as invalid-response', async (_, behaviour) => {
+    fake.script(behaviour);
+    expect((await failure(provider().generate(request()))).kind).toBe('invalid-response');
+  });
+});
+
+describe('OpenAiLlmProvider.stream against the wire fake', () => {
+  it('yields the deltas, then one finish with the final chunk’s usage', async () => {
+    fake.script({ kind: 'ok', deltas: ['Lambda ', 'runs ', 'when ', 'asked.'], usage: { inputTokens: 40, outputTokens: 4 } });
+    const events = await collect(provider().stream(request()));
+    expect(events).toEqual([
+      { type: 'text-delta', text: 'Lambda ' },
+      { type: 'text-delta', text: 'runs ' },
+      { type: 'text-delta', text: 'when ' },
+      { type: 'text-delta', text: 'asked.' },
+      { type: 'finish', usage: { inputTokens: 40, outputTokens: 4 }, finishReason: 'stop', rawFinishReason: 'stop' },
+    ]);
+    expect(fake.requests[0]?.body).toEqual({
+      model: 'gpt-4.1-mini',
+      messages: request().messages,
+      max_tokens: 120,
+      temperature: 0.4,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+  });
+
+  it('yields each delta as it arrives, not when the stream ends', async () => {
+    fake.script({ kind: 'ok', deltas: ['one ', 'two ', 'three'], intervalMs: 30 });
+    const seenAt: number[] = [];
+    for await (const _ of provider().stream(request())) seenAt.push(Date.now());
+    expect((seenAt.at(-1) ?? 0) - (seenAt[0] ?? 0)).toBeGreaterThanOrEqual(50);
+  });
+
+  it('reports absent usage as undefined and keeps the raw finish reason', async () => {
+    fake.script({ kind: 'ok', text: 'Cut short', usage: null, finishReason: 'length' });
+    const events = await collect(provider().stream(request()));
+    expect(events.at(-1)).toEqual({ type: 'finish', usage: { inputTokens: undefined, outputTokens: undefined }, finishReason: 'length', rawFinishReason: 'length' });
+  });
+
+  it('throws unavailable after the deltas when the stream is cut mid-way', async () => {
+    fake.script({ kind: 'cut-stream', afterChunks: 2 });
+    const events: LlmStreamEvent[] = [];
+    const error = await failure(collect(provider().stream(request()), events));
+    expect(error).toMatchObject({ kind: 'unavailable', message: 'openai connection failed (UND_ERR_SOCKET)' });
+    expect(events.map((e) => e.type)).toEqual(['text-delta', 'text-delta']);
+  });
+
+  it('throws unavailable when the stream ends without a finish reason', async () => {
+    fake.script({ kind: 'ok', text: 'no end', finishReason: null, usage: null });
+    const events: LlmStreamEvent[] = [];
+    expect((await failure(collect(provider().stream(request()), events))).kind).toBe('unavailable');
+    expect(events.every((e) => e.type === 'text-delta')).toBe(true);
+  });
+
+  it('throws unavailable on an error event after the first delta', async () => {
+    fake.script({ kind: 'stream-error-after-headers' });
+    const events: LlmStreamEvent[] = [];
+    expect((await failure(collect(provider().stream(request()), events))).kind).toBe('unavailable');
+    expect(events).toHaveLength(1);
+  });
+
+  it('throws invalid-response on a chunk that is not JSON', async () => {
+    fake.script({ kind: 'malformed' });
+    expect((await failure(collect(provider().stream(request())))).kind).toBe('invalid-response');
+  });
+});
+
+describe('OpenAiLlmProvider faults', () => {
+  it('classifies 429 with Retry-After as rate-limited, with one upstream request (no SDK retries)', async () => {
+    fake.script({ kind: 'status', status: 429, headers: { 'retry-after': '2' } });
+    const error = await failure(provider().generate(request()));
+    expect(error).toMatchObject({ kind: 'rate-limited', isRetryable: true, details: { provider: 'openai', status: 429, retryAfterMs: 2000 } });
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('reads retry-after-ms, and an HTTP-date Retry-After against the clock', async () => {
+    fake.script({ kind: 'status', status: 429, headers: { 'retry-after-ms': '1500' } });
+    expect((await failure(provider().generate(request()))).details.retryAfterMs).toBe(1500);
+    fake.script({ kind: 'status', status: 429, headers: { 'retry-after': new Date(NOW + 5_000).toUTCString() } });
+    expect((await failure(provider().generate(request()))).details.retryAfterMs).toBe(5000);
+  });
+
+  it.each([
+    [500, 'unavailable'],
+    [503, 'unavailable'],
+    [400, 'invalid-request'],
+    [401, 'auth'],
+    [403, 'auth'],
+  ] as const)('classifies HTTP %i as %s, with one upstream request', async (status, kind) => {
+    fake.script({ kind: 'status', status }, { kind: 'status', status });
+    expect(await failure(provider().generate(request()))).toMatchObject({ kind, details: { status } });
+    expect(await failure(collect(provider().stream(request())))).toMatchObject({ kind, details: { status } });
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it.each(['generate', 'stream'] as const)('%s: a server that never answers times out on the caller’s signal, well under 1 s', async (mode) => {
+    fake.script({ kind: 'hang' });
+    const started = Date.now();
+    const signal = AbortSignal.timeout(300);
+    const call = mode === 'generate' ? provider().generate(request({ signal })) : collect(provider().stream(request({ signal })));
+    expect((await failure(call)).kind).toBe('timeout');
+    expect(Date.now() - started).toBeLessThan(900);
+  });
+
+  it.each(['generate', 'stream'] as const)('%s: a body that drips in still ends at the deadline', async (mode) => {
+    fake.script({ kind: 'drip', bytesPerSecond: 40 });
+    const started = Date.now();
+    const signal = AbortSignal.timeout(300);
+    const call = mode === 'generate' ? provider().generate(request({ signal })) : collect(provider().stream(request({ signal })));
+    expect((await failure(call)).kind).toBe('timeout');
+    expect(Date.now() - started).toBeLessThan(900);
+  });
+
+  it('does not call out at all when the signal has already fired', async () => {
+    const signal = AbortSignal.abort();
+    expect((await failure(provider().generate(request({ signal })))).kind).toBe('timeout');
+    expect((await failure(collect(provider().stream(request({ signal }))))).kind).toBe('timeout');
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('classifies a refused connection as unavailable', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const error = await failure(provider(async () => KEY, `http://127.0.0.1:${port}/v1`).generate(request()));
+    expect(error).toMatchObject({ kind: 'unavailable', message: 'openai connection failed (ECONNREFUSED)' });
+  });
+});
+
+describe('OpenAiLlmProvider credentials', () => {
+  it('fails as auth, without calling out, when no key is configured', async () => {
+    const error = await failure(provider(async () => undefined).generate(request()));
+    expect(error).toMatchObject({ kind: 'auth', isRetryable: false });
+    expect(error.message).toMatch(/no API key/);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('fails as unavailable when the key cannot be read', async () => {
+    const error = await failure(provider(() => Promise.reject(new Error('secret store down'))).generate(request()));
+    expect(error.kind).toBe('unavailable');
+  });
+
+  it('sends a rotated key on the next request', async () => {
+    const keys = ['sk-first', 'sk-second', 'sk-second'];
+    const rotating = provider(async () => keys.shift());
+    for (let i = 0; i < 3; i++) await rotating.generate(request());
+    expect(fake.requests.map((r) => r.headers.authorization)).toEqual(['Bearer sk-first', 'Bearer sk-second', 'Bearer sk-second']);
+  });
+
+  it.each([
+    ['401', { kind: 'status', status: 401, body: { error: { message: `Incorrect API key provided: ${CANARY}`, type: 'invalid_request_error' } } }],
+    ['400', { kind: 'status', status: 400, body: { error: { message: `Bad request from key ${CANARY}` } } }],
+    ['429', { kind: 'status', status: 429, body: `slow down, ${CANARY}` }],
+    ['500', { kind: 'status', status: 500, body: { error: { message: CANARY } } }],
+  ] as const)('never puts the key in the message of a %s error, though the upstream body echoes it', async (_, behaviour) => {
+    fake.script(behaviour, behaviour);
+    const canary = provider(async () => CANARY);
+    for (const error of [await failure(canary.generate(request())), await failure(collect(canary.stream(request())))]) {
+      expect(visible(error)).not.toContain(CANARY);
+      expect(String(error.details.cause)).toContain(CANARY);
+    }
+  });
+
+  it('never puts the key in the message of a transport failure', async () => {
+    fake.script({ kind: 'hang' }, { kind: 'cut-stream', afterChunks: 1 }, { kind: 'malformed' });
+    const canary = provider(async () => CANARY);
+    const errors = [
+      await failure(canary.generate(request({ signal: AbortSignal.timeout(100) }))),
+      await failure(collect(canary.stream(request()))),
+      await failure(canary.generate(request())),
+    ];
+    expect(errors.map((e) => e.kind)).toEqual(['timeout', 'unavailable', 'invalid-response']);
+    for (const error of errors) expect(visible(error)).not.toContain(CANARY);
+  });
+});
