@@ -1,9 +1,10 @@
 import { Container } from 'inversify';
-import { buildCatalog, type ModelCatalog } from '../../domain/catalog/model-catalog';
+import type { ModelCatalog } from '../../domain/catalog/model-catalog';
 import { AWS_SERVICES } from '../../domain/services/aws-services';
 import type { AwsService } from '../../domain/services/aws-service';
 import type { Clock } from '../../ports/clock';
-import type { LlmProvider, ModelProviders } from '../../ports/llm-provider';
+import type { ModelProviders } from '../../ports/llm-provider';
+import type { SecretStore } from '../../ports/secret-store';
 import type { Logger } from '../../ports/logger';
 import type { MetricsSink } from '../../ports/metrics-sink';
 import type { RandomSource } from '../../ports/random-source';
@@ -16,10 +17,8 @@ import { InMemoryFeedbackRepo } from '../../adapters/memory/in-memory-feedback-r
 import { InMemoryMetricsSink } from '../../adapters/memory/in-memory-metrics-sink';
 import { InMemoryRateLimiter } from '../../adapters/memory/in-memory-rate-limiter';
 import { InMemorySayingRepo } from '../../adapters/memory/in-memory-saying-repo';
-import { InMemorySecretStore } from '../../adapters/memory/in-memory-secret-store';
 import { InMemoryUsageLedger } from '../../adapters/memory/in-memory-usage-ledger';
 import type { MemoryState } from '../../adapters/memory/memory-state';
-import { OfflineLlmProvider } from '../../adapters/offline/offline-llm-provider';
 import { CollectionCache } from '../../application/sayings/collection-cache';
 import { GeneratedSayingPool } from '../../application/sayings/generated-saying-pool';
 import { ModelDirectory } from '../../application/sayings/models';
@@ -36,13 +35,15 @@ import { TOKENS as T } from './tokens';
 
 export interface LocalRuntime {
   readonly config: LocalConfig;
+  readonly catalog: ModelCatalog;
   /** The shared state of the in-memory adapters; journaled to disk by the caller when persistent. */
   readonly state: MemoryState;
   readonly logger: Logger;
   readonly clock: Clock;
   readonly random: RandomSource;
-  /** Provider credentials from the environment; unused until a real provider is configured. */
-  readonly secrets: Readonly<Record<string, string | undefined>>;
+  readonly secrets: SecretStore;
+  /** Which provider serves each catalog model (real ones where configured, else the offline simulation). */
+  readonly providers: ModelProviders;
 }
 
 /**
@@ -53,13 +54,13 @@ export function buildLocalContainer(runtime: LocalRuntime): Container {
   const { config } = runtime;
   const c = new Container({ defaultScope: 'Singleton' });
   c.bind(T.Config).toConstantValue(config);
-  c.bind(T.Catalog).toConstantValue(buildCatalog());
+  c.bind(T.Catalog).toConstantValue(runtime.catalog);
   c.bind(T.Services).toConstantValue(AWS_SERVICES);
   c.bind(T.Clock).toConstantValue(runtime.clock);
   c.bind(T.Random).toConstantValue(runtime.random);
   c.bind(T.Logger).toConstantValue(runtime.logger);
   c.bind(T.MemoryState).toConstantValue(runtime.state);
-  c.bind(T.SecretStore).toConstantValue(new InMemorySecretStore(runtime.secrets));
+  c.bind(T.SecretStore).toConstantValue(runtime.secrets);
 
   c.bind(T.SayingRepo).toResolvedValue((s: MemoryState) => new InMemorySayingRepo(s), [T.MemoryState]);
   c.bind(T.FeedbackRepo).toResolvedValue((s: MemoryState) => new InMemoryFeedbackRepo(s), [T.MemoryState]);
@@ -67,21 +68,10 @@ export function buildLocalContainer(runtime: LocalRuntime): Container {
   c.bind(T.MetricsSink).toResolvedValue(() => new InMemoryMetricsSink());
   c.bind(T.CacheStore).toResolvedValue((clock: Clock) => new InMemoryCacheStore(clock), [T.Clock]);
   c.bind(T.RateLimiter).toResolvedValue((clock: Clock) => new InMemoryRateLimiter(clock), [T.Clock]);
-  c.bind(T.ModelProviders).toResolvedValue((catalog: ModelCatalog) => offlineProviders(catalog, config), [T.Catalog]);
+  c.bind(T.ModelProviders).toConstantValue(runtime.providers);
 
   bindApplication(c, config);
   return c;
-}
-
-function offlineProviders(catalog: ModelCatalog, config: LocalConfig): ModelProviders {
-  const providers = new Map<string, LlmProvider>();
-  [...catalog.keys()].forEach((key, i) =>
-    providers.set(
-      key,
-      new OfflineLlmProvider({ seed: config.OFFLINE_SEED + i, minLatencyMs: config.OFFLINE_MIN_LATENCY_MS, maxLatencyMs: config.OFFLINE_MAX_LATENCY_MS }),
-    ),
-  );
-  return providers;
 }
 
 /** Use cases and their collaborators: the same for every profile. */

@@ -13,6 +13,8 @@ import type { Logger } from '../../ports/logger';
 import type { Clock } from '../../ports/clock';
 import { loadLocalConfig, parseOrigins, type LocalConfig } from '../config/app-config';
 import { buildLocalContainer } from '../container/local-container';
+import { buildModelProviders, buildSecretStore, configuredVendors } from '../container/model-providers';
+import { buildCatalog } from '../../domain/catalog/model-catalog';
 import { TOKENS } from '../container/tokens';
 import { createApp } from '../http/app';
 import type { ModelDirectory } from '../../application/sayings/models';
@@ -47,20 +49,18 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
         { dataDir: resolve(config.DATA_DIR), flushDelayMs: config.JOURNAL_FLUSH_MS, compactionRatio: 4, minLinesBeforeCompaction: 20_000, maxUsageEntries: 200_000 },
         logger,
       );
-  const container = buildLocalContainer({
-    config,
-    state: fileState?.state ?? new MemoryState(),
-    logger,
-    clock,
-    random: new CryptoRandomSource(),
-    secrets: { OPENAI_API_KEY: options.env.OPENAI_API_KEY, ANTHROPIC_API_KEY: options.env.ANTHROPIC_API_KEY },
-  });
+  const random = new CryptoRandomSource();
+  const catalog = buildCatalog();
+  const secrets = buildSecretStore(config, options.env);
+  const configured = await configuredVendors(config, secrets);
+  const providers = buildModelProviders({ catalog, config, secrets, configured, clock, random, logger });
+  const container = buildLocalContainer({ config, catalog, state: fileState?.state ?? new MemoryState(), logger, clock, random, secrets, providers });
   options.configure?.(container);
 
   await container.get<SeedCollectionUseCase>(TOKENS.SeedCollection).execute(COLLECTION_ENTRIES, clock.now());
   const models = container.get<ModelDirectory>(TOKENS.ModelDirectory);
   for (const m of models.sayingModels()) {
-    logger.info('model', { model: m.key, status: models.isLive(m.key) ? 'live' : 'offline' });
+    logger.info('model', { model: m.key, status: models.isLive(m.key) ? 'live' : 'offline', provider: models.provider(m.key)?.name });
   }
   const app = createApp({
     getSaying: container.get(TOKENS.GetSaying),

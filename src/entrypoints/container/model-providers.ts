@@ -1,0 +1,101 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { ModelCatalog, ModelSpec, Vendor } from '../../domain/catalog/model-catalog';
+import type { Clock } from '../../ports/clock';
+import type { LlmProvider, ModelProviders } from '../../ports/llm-provider';
+import type { Logger } from '../../ports/logger';
+import type { RandomSource } from '../../ports/random-source';
+import type { SecretStore } from '../../ports/secret-store';
+import { SsmSecretStore } from '../../adapters/aws/ssm-secret-store';
+import { EnvironmentSecretStore } from '../../adapters/secrets/environment-secret-store';
+import { OfflineLlmProvider } from '../../adapters/offline/offline-llm-provider';
+import { OpenAiLlmProvider } from '../../adapters/providers/openai/openai-llm-provider';
+import { AnthropicLlmProvider } from '../../adapters/providers/anthropic/anthropic-llm-provider';
+import { BedrockLlmProvider } from '../../adapters/providers/bedrock/bedrock-llm-provider';
+import { DEFAULT_RESILIENCE, ResilientLlmProvider } from '../../adapters/resilience/resilient-llm-provider';
+import type { LocalConfig } from '../config/app-config';
+
+export const OPENAI_KEY = 'OPENAI_API_KEY';
+export const ANTHROPIC_KEY = 'ANTHROPIC_API_KEY';
+
+/** Where provider keys come from: the environment locally, SSM Parameter Store in AWS. */
+export function buildSecretStore(config: LocalConfig, env: Readonly<Record<string, string | undefined>>): SecretStore {
+  if (config.SECRETS_SOURCE === 'env') return new EnvironmentSecretStore(env, [OPENAI_KEY, ANTHROPIC_KEY]);
+  const client = new SSMClient({
+    region: config.AWS_REGION,
+    maxAttempts: 2,
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 1_000, requestTimeout: 2_000 }),
+  });
+  return new SsmSecretStore({
+    client,
+    parameterNames: { [OPENAI_KEY]: config.OPENAI_PARAMETER_NAME, [ANTHROPIC_KEY]: config.CLAUDE_PARAMETER_NAME },
+    ttlMs: 300_000,
+  });
+}
+
+export interface ProviderDeps {
+  readonly catalog: ModelCatalog;
+  readonly config: LocalConfig;
+  readonly secrets: SecretStore;
+  /** Whether each vendor's key is configured: present in the environment, or an SSM parameter is named. */
+  readonly configured: Readonly<Record<'openai' | 'anthropic', boolean>>;
+  readonly clock: Clock;
+  readonly random: RandomSource;
+  readonly logger: Logger;
+}
+
+/**
+ * One provider per vendor, so each has one circuit and one connection pool. A model whose vendor is
+ * configured is live, behind the resilience layer; every other model is served by the offline simulation.
+ */
+export function buildModelProviders(deps: ProviderDeps): ModelProviders {
+  const { config, secrets, clock, random, logger } = deps;
+  const resilient = (inner: LlmProvider) => new ResilientLlmProvider(inner, DEFAULT_RESILIENCE, clock, random, logger);
+  const live: Partial<Record<Vendor, LlmProvider>> = {};
+  if (deps.configured.openai) {
+    live.openai = resilient(new OpenAiLlmProvider({ apiKey: () => secrets.get(OPENAI_KEY), baseURL: config.OPENAI_BASE_URL, clock }));
+  }
+  if (deps.configured.anthropic) {
+    live.anthropic = resilient(new AnthropicLlmProvider({ apiKey: () => secrets.get(ANTHROPIC_KEY), baseURL: config.ANTHROPIC_BASE_URL, clock }));
+  }
+  if (config.BEDROCK_ENABLED) {
+    const apis = new Map([...deps.catalog.values()].filter((m) => m.vendor === 'bedrock').map((m) => [m.vendorModelId, m.bedrockApi ?? 'converse'] as const));
+    live.bedrock = resilient(
+      new BedrockLlmProvider({
+        regions: config.BEDROCK_REGIONS,
+        endpointFor: () => config.BEDROCK_ENDPOINT,
+        apiFor: (id: string) => apis.get(id) ?? 'converse',
+        clock,
+        // The default HTTP/2 handler opens a connection per call; a keep-alive pool reuses them.
+        requestHandler: new NodeHttpHandler({
+          httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 64 }),
+          httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
+          connectionTimeout: 2_000,
+        }),
+      }),
+    );
+  }
+  const providers = new Map<string, LlmProvider>();
+  [...deps.catalog.values()].forEach((model: ModelSpec, i) => providers.set(model.key, live[model.vendor] ?? offline(config, i)));
+  return providers;
+}
+
+function offline(config: LocalConfig, index: number): LlmProvider {
+  return new OfflineLlmProvider({
+    seed: config.OFFLINE_SEED + index,
+    minLatencyMs: config.OFFLINE_MIN_LATENCY_MS,
+    maxLatencyMs: config.OFFLINE_MAX_LATENCY_MS,
+  });
+}
+
+/** Configured means usable without a network call at start-up, so a down SSM cannot stop a cold start. */
+export async function configuredVendors(
+  config: LocalConfig,
+  secrets: SecretStore,
+): Promise<Readonly<Record<'openai' | 'anthropic', boolean>>> {
+  if (config.SECRETS_SOURCE === 'ssm') return { openai: true, anthropic: true };
+  const [openai, anthropic] = await Promise.all([secrets.get(OPENAI_KEY), secrets.get(ANTHROPIC_KEY)]);
+  return { openai: openai !== undefined, anthropic: anthropic !== undefined };
+}
