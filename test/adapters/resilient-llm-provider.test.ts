@@ -3,6 +3,8 @@ import { SeededRandomSource } from '../../src/adapters/system/seeded-random-sour
 import { DEFAULT_RESILIENCE, ResilientLlmProvider, type ResilienceSettings } from '../../src/adapters/resilience/resilient-llm-provider';
 import { LlmProviderError, type LlmErrorKind, type LlmProvider, type LlmRequest, type LlmResult, type LlmStreamEvent } from '../../src/ports/llm-provider';
 import type { Logger } from '../../src/ports/logger';
+import { OpenAiLlmProvider } from '../../src/adapters/providers/openai/openai-llm-provider';
+import { startOpenAiFake } from '../support/fakes/openai-fake';
 
 type Step = { fail: LlmErrorKind; retryAfterMs?: number } | { ok: string } | { hang: true };
 
@@ -144,5 +146,19 @@ describe('ResilientLlmProvider', () => {
     expect(error.kind).toBe('unavailable');
     expect(seen).toEqual(['partial', 'cut']);
     expect(late.calls).toBe(1);
+  });
+
+  it('holds off a real SDK for the upstream Retry-After: 1 before its second request (FAULTS #1)', async () => {
+    const fake = await startOpenAiFake();
+    try {
+      fake.script({ kind: 'status', status: 429, headers: { 'retry-after': '1' } }, { kind: 'ok', text: 'served after waiting' });
+      const openai = new OpenAiLlmProvider({ apiKey: () => Promise.resolve('sk-test-key'), baseURL: fake.url, clock: new SystemClock() });
+      await expect(wrap(openai).generate({ ...req(5_000), model: 'gpt-4.1-mini' })).resolves.toMatchObject({ text: 'served after waiting' });
+      expect(fake.requests).toHaveLength(2);
+      const [first, second] = fake.requests.map((r) => r.receivedAt);
+      expect((second as number) - (first as number)).toBeGreaterThanOrEqual(990);
+    } finally {
+      await fake.close();
+    }
   });
 });

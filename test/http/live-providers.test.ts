@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TOKENS } from '../../src/entrypoints/container/tokens';
 import type { RandomSource } from '../../src/ports/random-source';
+import type { UsageLedger } from '../../src/ports/usage-ledger';
 import { startOpenAiFake, type FakeServer } from '../support/fakes/openai-fake';
 import { startHarness, type Harness } from '../support/local-harness';
 
@@ -53,6 +54,19 @@ describe('the sayings flow with a real provider behind a wire fake', () => {
     // gpt-4.1-mini costs 1,000 n$ a token in either direction: exact integers, no estimate.
     expect(stats.models[0]).toMatchObject({ tokens: 180 * calls.length, costNano: 180 * 1_000 * calls.length, live: true });
     expect(stats.totals.costNano).toBe(stats.models[0].costNano);
+  });
+
+  it('estimates usage a provider did not report, and marks it estimated', async () => {
+    fake.reset();
+    fake.script(...Array.from({ length: 10 }, () => ({ kind: 'ok' as const, text: '["One saying about a cloud service here.", "Two sayings about a cloud service here.", "Three sayings about a cloud service."]', usage: null })));
+    const served = await firstFour();
+    expect(served[3]).toMatchObject({ model: 'gpt-4.1-mini', offline: false });
+    expect(served[3].tokens).toBeGreaterThan(0);
+    await h.settle();
+    const ledger = h.local.container.get<UsageLedger>(TOKENS.UsageLedger);
+    const calls = (await ledger.list({ from: 0, to: Date.now() + 1_000 })).filter((e) => e.model === 'gpt-4.1-mini' && e.spend);
+    expect(calls.length).toBeGreaterThan(0);
+    for (const e of calls) expect(e.spend).toMatchObject({ estimated: true, inputTokens: expect.any(Number), outputTokens: expect.any(Number) });
   });
 
   it('never shows a 5xx from /sayings while the vendor fails, and never logs the key (FAULTS #2, #3, #28)', async () => {

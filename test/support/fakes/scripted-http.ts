@@ -49,6 +49,8 @@ export interface RecordedRequest {
   readonly headers: Readonly<Record<string, string>>;
   /** The parsed JSON body, or the raw text when it was not JSON. */
   readonly body: unknown;
+  /** When its body had arrived (epoch ms), for tests of waits between requests. */
+  readonly receivedAt: number;
 }
 
 export interface FakeServer {
@@ -253,7 +255,7 @@ function record(req: IncomingMessage, raw: string): RecordedRequest {
   } catch {
     // Not JSON: keep the text, so a test can see what was sent.
   }
-  return { method: req.method ?? '', path: req.url ?? '', headers, body };
+  return { method: req.method ?? '', path: req.url ?? '', headers, body, receivedAt: Date.now() };
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
