@@ -1,4 +1,5 @@
-// Bundles each entrypoint with esbuild. BUILD_OUTDIR puts the output elsewhere (the bundle test uses it).
+// Bundles every entrypoint with esbuild. BUILD_OUTDIR puts the output elsewhere (the bundle test uses it).
+import { existsSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const outdir = process.env.BUILD_OUTDIR ?? 'dist';
@@ -14,3 +15,8 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+
+// The Lambda bundles and the web pages have build steps of their own.
+for (const part of ['build-lambda.mjs', 'build-web.mjs']) {
+  if (existsSync(new URL(part, import.meta.url))) await (await import(`./${part}`)).default(outdir);
+}
