@@ -1,0 +1,58 @@
+import type { UsageEntry } from '../../../domain/usage/usage-entry';
+import { bool, defined, map, num, oneOf, optNum, optOneOf, optStr, str, VENDORS, type Item } from './item-fields';
+import { USAGE, USAGE_TIME_SHARDS } from './table-design';
+import { shardOf, sortableAt, timeBucket } from './time-buckets';
+
+/** One ledger line; costs stay integer nano-dollars (ADR 0003). */
+export function toUsageItem(entry: UsageEntry, expiresAtSeconds: number | undefined): Record<string, unknown> {
+  const s = entry.spend;
+  return defined({
+    [USAGE.pk]: timeBucket(entry.at, shardOf(entry.id, USAGE_TIME_SHARDS)),
+    [USAGE.sk]: `${sortableAt(entry.at)}#${entry.id}`,
+    [USAGE.ttl]: expiresAtSeconds,
+    id: entry.id,
+    at: entry.at,
+    channel: entry.channel,
+    source: entry.source,
+    vendor: entry.vendor,
+    model: entry.model,
+    provider: entry.provider,
+    offline: entry.offline,
+    keyId: entry.keyId,
+    latencyMs: entry.latencyMs,
+    cacheHit: entry.cacheHit,
+    status: entry.status,
+    spend:
+      s === undefined
+        ? undefined
+        : defined({ inputTokens: s.inputTokens, outputTokens: s.outputTokens, costNano: s.costNano, estimated: s.estimated, llmLatencyMs: s.llmLatencyMs }),
+  });
+}
+
+export function fromUsageItem(item: Item): UsageEntry {
+  const s = map(item, 'spend');
+  return {
+    id: str(item, 'id'),
+    at: num(item, 'at'),
+    channel: oneOf(item, 'channel', ['sayings', 'sayings-build', 'gateway'] as const),
+    source: oneOf(item, 'source', ['collection', 'live', 'pool', 'none'] as const),
+    vendor: optOneOf(item, 'vendor', VENDORS),
+    model: optStr(item, 'model'),
+    provider: optStr(item, 'provider'),
+    offline: bool(item, 'offline'),
+    keyId: optStr(item, 'keyId'),
+    latencyMs: num(item, 'latencyMs'),
+    cacheHit: bool(item, 'cacheHit'),
+    status: oneOf(item, 'status', ['ok', 'error'] as const),
+    spend:
+      s === undefined
+        ? undefined
+        : {
+            inputTokens: optNum(s, 'inputTokens'),
+            outputTokens: optNum(s, 'outputTokens'),
+            costNano: optNum(s, 'costNano'),
+            estimated: bool(s, 'estimated'),
+            llmLatencyMs: num(s, 'llmLatencyMs'),
+          },
+  };
+}
