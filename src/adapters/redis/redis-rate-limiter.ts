@@ -1,0 +1,83 @@
+import type { Redis } from 'ioredis';
+import type { Clock } from '../../ports/clock';
+import type { Logger } from '../../ports/logger';
+import type { MetricsSink } from '../../ports/metrics-sink';
+import { RateLimiterError, type RateDecision, type RateLimiter, type RatePolicy } from '../../ports/rate-limiter';
+import { SystemClock } from '../system/system-clock';
+import { DEFAULT_PROBE_INTERVAL_MS, RedisAvailability } from './redis-availability';
+import { TAKE_TOKEN_LUA, TAKE_TOKEN_SHA } from './take-token-script';
+
+export interface RedisRateLimiterSettings {
+  /** From `createRedisClient`, so that commands fail at once while disconnected and time out quickly when slow. */
+  readonly redis: Redis;
+  readonly keyPrefix: string;
+  /** Decides while Redis is unavailable: an in-process limiter (InMemoryRateLimiter). */
+  readonly fallback: RateLimiter;
+  readonly logger: Logger;
+  readonly metrics: MetricsSink;
+  /** Times the wait between probes of an unavailable Redis; the buckets use Redis's clock. */
+  readonly clock?: Clock;
+  readonly probeIntervalMs?: number;
+}
+
+/**
+ * Token buckets shared by every instance, with the same semantics as InMemoryRateLimiter: each take runs one
+ * Lua script that refills by Redis's own clock and takes a token atomically, so concurrent instances can never
+ * take the same token and a skewed instance clock grants nothing extra. Idle buckets expire.
+ *
+ * While Redis is down or slower than the command timeout, `fallback` decides instead, and the change of state is
+ * logged once. During an outage each instance enforces the limit on its own, so the fleet-wide allowance is
+ * N × limit for N instances; tokens taken locally are not charged to Redis afterwards. A take that timed out may
+ * still have been counted by Redis. Limits keep applying throughout; they are only looser.
+ */
+export class RedisRateLimiter implements RateLimiter {
+  private readonly redis: Redis;
+  private readonly keyPrefix: string;
+  private readonly fallback: RateLimiter;
+  private readonly availability: RedisAvailability;
+
+  constructor(settings: RedisRateLimiterSettings) {
+    this.redis = settings.redis;
+    this.keyPrefix = settings.keyPrefix;
+    this.fallback = settings.fallback;
+    this.availability = new RedisAvailability({
+      component: 'RedisRateLimiter',
+      meanwhile: 'rate limits enforced per instance',
+      logger: settings.logger,
+      metrics: settings.metrics,
+      clock: settings.clock ?? new SystemClock(),
+      probeIntervalMs: settings.probeIntervalMs ?? DEFAULT_PROBE_INTERVAL_MS,
+    });
+  }
+
+  async take(key: string, policy: RatePolicy): Promise<RateDecision> {
+    if (!this.availability.shouldAttempt(this.redis.status)) return this.fallback.take(key, policy);
+    let decision: RateDecision;
+    try {
+      decision = toDecision(await this.runScript(this.keyPrefix + key, policy), policy.limit);
+    } catch (error) {
+      this.availability.failed(error);
+      return this.fallback.take(key, policy);
+    }
+    this.availability.succeeded();
+    return decision;
+  }
+
+  /** EVALSHA sends 40 bytes instead of the script; a server that has not seen it yet (or restarted) gets EVAL. */
+  private async runScript(bucketKey: string, policy: RatePolicy): Promise<unknown> {
+    try {
+      return await this.redis.evalsha(TAKE_TOKEN_SHA, 1, bucketKey, policy.limit, policy.windowMs);
+    } catch (error) {
+      if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
+      return this.redis.eval(TAKE_TOKEN_LUA, 1, bucketKey, policy.limit, policy.windowMs);
+    }
+  }
+}
+
+function toDecision(reply: unknown, limit: number): RateDecision {
+  const [allowed, remaining, retryAfterMs] = Array.isArray(reply) ? (reply as readonly unknown[]) : [];
+  if (typeof allowed !== 'number' || typeof remaining !== 'number' || typeof retryAfterMs !== 'number') {
+    throw new RateLimiterError('The token-bucket script gave an unexpected reply');
+  }
+  return { allowed: allowed === 1, limit, remaining, retryAfterMs };
+}

@@ -1,0 +1,103 @@
+import fc from 'fast-check';
+import type { Redis } from 'ioredis';
+import { InMemoryMetricsSink } from '../../src/adapters/memory/in-memory-metrics-sink';
+import { createRedisClient } from '../../src/adapters/redis/redis-client';
+import { RedisRateLimiter } from '../../src/adapters/redis/redis-rate-limiter';
+import { TAKE_TOKEN_BODY } from '../../src/adapters/redis/take-token-script';
+import { fullBucket, takeToken, type BucketState } from '../../src/domain/limits/token-bucket';
+import type { RateLimiter } from '../../src/ports/rate-limiter';
+import { silentLogger } from '../contracts/support';
+import { deleteKeys, SHARED_REDIS_URL, uniquePrefix, whenReady } from '../support/redis-server';
+
+/*
+ * The shared token bucket on the machine's Redis, under a prefix of this file's own: exact across clients, and
+ * the same decisions as the domain's takeToken.
+ */
+
+const prefix = uniquePrefix('redis-rate-limiter');
+/** Two connections stand for two processes: nothing is shared between them but Redis. */
+let first: Redis;
+let second: Redis;
+beforeAll(async () => {
+  first = createRedisClient(SHARED_REDIS_URL, { commandTimeoutMs: 2_000, connectionName: 'cs-test-first' });
+  second = createRedisClient(SHARED_REDIS_URL, { commandTimeoutMs: 2_000, connectionName: 'cs-test-second' });
+  await Promise.all([whenReady(first), whenReady(second)]);
+});
+afterAll(async () => {
+  await deleteKeys(first, prefix);
+  await Promise.all([first.quit(), second.quit()]);
+});
+
+/** Any call reaching it fails the test: these decisions must come from Redis. */
+const noFallback: RateLimiter = { take: () => Promise.reject(new Error('fell back to the local limiter')) };
+
+const limiterOver = (redis: Redis, keyPrefix: string) =>
+  new RedisRateLimiter({ redis, keyPrefix, fallback: noFallback, logger: silentLogger, metrics: new InMemoryMetricsSink() });
+
+it('grants exactly `limit` of 100 concurrent takes spread over two processes', async () => {
+  const keyPrefix = `${prefix}exact:`;
+  const limiters = [limiterOver(first, keyPrefix), limiterOver(second, keyPrefix)] as const;
+  const policy = { limit: 10, windowMs: 60_000 };
+  const decisions = await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? limiters[0] : limiters[1]).take('client', policy)));
+  const allowed = decisions.filter((d) => d.allowed);
+  expect(allowed).toHaveLength(10);
+  expect(allowed.map((d) => d.remaining).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  for (const d of decisions.filter((x) => !x.allowed)) {
+    expect(d.remaining).toBe(0);
+    expect(d.retryAfterMs).toBeGreaterThan(0);
+    expect(d.retryAfterMs).toBeLessThanOrEqual(6_000);
+  }
+});
+
+/*
+ * The script with the time handed in instead of read from TIME, so that it can be driven through the same
+ * sequences (forwards, backwards, zig-zag) as the domain function. The key's expiry is taken out: it follows
+ * real time, which this test does not move. Expiry is checked on its own in test/contracts/redis.test.ts.
+ */
+const PEXPIRE = "redis.call('PEXPIRE'";
+const scriptAtTime = `local now = tonumber(ARGV[3])\n${TAKE_TOKEN_BODY.replace(PEXPIRE, `-- ${PEXPIRE}`)}`;
+
+it('makes the same decisions as the domain takeToken, step for step, whichever way the clock moves', async () => {
+  expect(TAKE_TOKEN_BODY).toContain(PEXPIRE);
+  const FIVE_MIN = 5 * 60_000;
+  const policy = fc.record({ capacity: fc.integer({ min: 1, max: 50 }), windowMs: fc.integer({ min: 1, max: 600_000 }) });
+  // 'wait' waits exactly the last retryAfterMs: where float refill lands a hair under a whole token.
+  const step = fc.oneof(fc.nat(20_000), fc.integer({ min: -FIVE_MIN, max: FIVE_MIN }), fc.double({ min: 0, max: 5_000, noNaN: true }), fc.constant('wait' as const));
+  const deltas = fc.array(step, { minLength: 1, maxLength: 40 });
+  let run = 0;
+  await fc.assert(
+    fc.asyncProperty(policy, fc.integer({ min: 0, max: 2_000_000_000_000 }), deltas, async (p, start, steps) => {
+      const key = `${prefix}diff:${++run}`;
+      let now = start;
+      let state: BucketState | undefined;
+      let retryAfterMs = 0;
+      for (const delta of steps) {
+        now += delta === 'wait' ? retryAfterMs : delta;
+        const expected = takeToken(p, state ?? fullBucket(p, now), now);
+        ({ state, retryAfterMs } = expected);
+        const reply = await first.eval(scriptAtTime, 1, key, p.capacity, p.windowMs, now);
+        expect(reply).toEqual([expected.allowed ? 1 : 0, expected.remaining, expected.retryAfterMs]);
+        const [tokens, at] = await first.hmget(key, 'tokens', 'at');
+        expect([Number(tokens), Number(at)]).toEqual([state.tokens, state.updatedAt]);
+      }
+      await first.del(key);
+    }),
+    { numRuns: 60, examples: [[{ capacity: 3, windowMs: 58 }, 0, [0, 0, 0, 0, 'wait', 0, 'wait', 0, 'wait']]] },
+  );
+});
+
+it('answers a server that has never seen the script (NOSCRIPT) by sending it whole', async () => {
+  // SCRIPT FLUSH would reach every user of the shared server: the reply is simulated here; redis-faults.test.ts
+  // meets a real one on a restarted server.
+  const limiter = limiterOver(first, `${prefix}noscript:`);
+  const evalsha = jest.spyOn(first, 'evalsha').mockRejectedValueOnce(new Error('NOSCRIPT No matching script. Please use EVAL.'));
+  const evalWhole = jest.spyOn(first, 'eval');
+  try {
+    await expect(limiter.take('client', { limit: 2, windowMs: 1_000 })).resolves.toMatchObject({ allowed: true, remaining: 1 });
+    expect(evalsha).toHaveBeenCalledTimes(1);
+    expect(evalWhole).toHaveBeenCalledTimes(1);
+  } finally {
+    evalsha.mockRestore();
+    evalWhole.mockRestore();
+  }
+});
