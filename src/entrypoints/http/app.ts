@@ -7,11 +7,14 @@ import { declaredLengthTooLarge } from './core/json-body';
 import { HttpError } from './http-error';
 import { accessLog, requestId } from './middleware';
 import { apiRoutes, type ApiDeps } from './routes/api-routes';
+import { webRouter } from '../web/web-router';
 
 export interface AppDeps extends ApiDeps {
   readonly logger: Logger;
   readonly allowedOrigins: readonly string[];
   readonly trustProxy: boolean;
+  /** Built web pages (dist/web); when set, / and /dashboard serve them instead of the JSON index. */
+  readonly webDir?: string;
 }
 
 /** The Express door of the local server: short middleware chains, the shared routes, one error mapper. */
@@ -33,6 +36,7 @@ export function createApp(deps: AppDeps): Express {
     );
   }
 
+  if (deps.webDir !== undefined) app.use(webRouter(deps.webDir));
   app.get('/', (_req, res) => {
     res.json({ name: 'Cloud Sayings', endpoints: ['GET /sayings', 'POST /feedback', 'GET /stats', 'GET /health'] });
   });

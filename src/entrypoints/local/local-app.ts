@@ -35,6 +35,8 @@ export interface LocalAppOptions {
   readonly logger?: Logger;
   /** Rebinds ports before anything is resolved (tests). */
   readonly configure?: (container: Container) => void;
+  /** Built web pages to serve at / and /dashboard. */
+  readonly webDir?: string;
 }
 
 /** Everything `npm start` runs, minus the listening socket: config, state, container, seed, app. */
@@ -72,6 +74,7 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
     allowedOrigins: parseOrigins(config.ALLOWED_ORIGINS),
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
+    ...(options.webDir === undefined ? {} : { webDir: options.webDir }),
   });
   return {
     app,

@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 import { ConfigError } from '../config/app-config';
 import { createLocalApp } from './local-app';
 
 /** `npm start`: the local profile on one machine, no cloud account and no API keys needed. */
 async function main(): Promise<void> {
-  const local = await createLocalApp({ env: process.env });
+  const local = await createLocalApp({ env: process.env, webDir: join(__dirname, '..', 'web') });
   const server = createServer(local.app);
   server.keepAliveTimeout = 65_000;
   server.listen(local.config.PORT, local.config.HOST, () => {
