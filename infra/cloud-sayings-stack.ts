@@ -1,0 +1,212 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { TABLES, TABLE_LOGICAL_NAMES, type TableLogicalName } from '../src/adapters/aws/dynamodb/table-design';
+import { buildCatalog } from '../src/domain/catalog/model-catalog';
+import { ApiFunction } from './constructs/api-function';
+import { Monitoring } from './constructs/monitoring';
+import { RedisCache } from './constructs/redis-cache';
+import { Tables } from './constructs/tables';
+import { WebSite } from './constructs/web-site';
+import { ENVIRONMENTS, type EnvName, type EnvironmentSettings } from './environments';
+import { FUNCTION_SPECS, TABLE_ENV_VARS, type FunctionSpec } from './functions';
+import {
+  bedrockStatement,
+  decryptViaSsmStatement,
+  putMetricDataStatement,
+  readConfigStatement,
+  readKeysStatement,
+  tableStatement,
+} from './permissions';
+
+export interface CloudSayingsStackProps extends StackProps {
+  readonly envName: EnvName;
+  /** Overrides of the environment's settings (`environments.ts`). */
+  readonly settings?: Partial<EnvironmentSettings>;
+  /** Folder with `<function>/index.js` per function: `dist/lambda` after `npm run build`. */
+  readonly bundleDir: string;
+  /** The built pages (`dist/web`); when missing only `config.json` is deployed. */
+  readonly webDir?: string;
+  /** CloudWatch namespace of the application's metrics (`METRICS_NAMESPACE`). */
+  readonly metricsNamespace?: string;
+  /**
+   * Grant `cloudwatch:PutMetricData` (namespace-conditioned). Off: the metrics are Embedded Metric Format
+   * log lines, which need no CloudWatch permission at all.
+   */
+  readonly grantPutMetricData?: boolean;
+  /** The customer-managed KMS key of the SecureStrings, if not the default `aws/ssm` key. */
+  readonly secretsKmsKeyArn?: string;
+  /** Subscribed to the alarm topic. */
+  readonly alarmEmail?: string;
+}
+
+/** Where a deployment's configuration and secrets live in SSM Parameter Store (names only — never values). */
+export function parameterNames(envName: EnvName): { readonly configPath: string; readonly anthropicKey: string; readonly openaiKey: string } {
+  const configPath = `/cloud-sayings/${envName}/`;
+  return { configPath, anthropicKey: `${configPath}api-key/anthropic`, openaiKey: `${configPath}api-key/openai` };
+}
+
+/**
+ * One deployment of Cloud Sayings (dev, staging or prod): the HTTP API and its four functions, the
+ * DynamoDB tables of the shared design, the web pages on S3 + CloudFront, alarms and a dashboard
+ * (ADR 0011). Room for the chat/jobs issue: its functions are more `FUNCTION_SPECS` rows, its tables
+ * already exist, and its queue, DLQ and DLQ alarm belong in a construct beside `Monitoring`.
+ */
+export class CloudSayingsStack extends Stack {
+  readonly settings: EnvironmentSettings;
+  readonly tables: Tables;
+  readonly functions: ReadonlyMap<FunctionSpec['name'], ApiFunction>;
+  readonly api: apigwv2.HttpApi;
+  readonly web: WebSite;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: CloudSayingsStackProps) {
+    super(scope, id, { description: `Cloud Sayings (${props.envName})`, ...props });
+    const envName = props.envName;
+    const settings: EnvironmentSettings = { ...ENVIRONMENTS[envName], ...props.settings };
+    this.settings = settings;
+    const prefix = `cloud-sayings-${envName}`;
+    const namespace = props.metricsNamespace ?? 'CloudSayings';
+    const serviceName = prefix;
+    const params = parameterNames(envName);
+    Tags.of(this).add('project', 'cloud-sayings');
+    Tags.of(this).add('environment', envName);
+
+    this.tables = new Tables(this, 'Tables', { namePrefix: prefix, retain: settings.retainData });
+    const redis = settings.redis ? new RedisCache(this, 'Redis', { namePrefix: prefix }) : undefined;
+
+    const bedrockModelIds = [...buildCatalog().values()].filter((m) => m.vendor === 'bedrock').map((m) => m.vendorModelId);
+    const environment: Record<string, string> = {
+      APP_ENV: envName,
+      LOG_LEVEL: settings.logLevel,
+      POWERTOOLS_SERVICE_NAME: serviceName,
+      POWERTOOLS_METRICS_NAMESPACE: namespace,
+      METRICS_NAMESPACE: namespace,
+      SECRETS_SOURCE: 'ssm',
+      CLAUDE_PARAMETER_NAME: params.anthropicKey,
+      OPENAI_PARAMETER_NAME: params.openaiKey,
+      BEDROCK_ENABLED: String(settings.bedrockEnabled),
+      BEDROCK_REGIONS: settings.bedrockRegions.join(','),
+      ...Object.fromEntries(TABLE_LOGICAL_NAMES.map((name) => [TABLE_ENV_VARS[name], this.tables.byName[name].tableName])),
+      ...(redis ? { REDIS_URL: redis.url } : {}),
+    };
+
+    const functions = new Map<FunctionSpec['name'], ApiFunction>();
+    for (const spec of FUNCTION_SPECS) {
+      const fn = new ApiFunction(this, pascal(spec.name), {
+        spec,
+        bundleDir: props.bundleDir,
+        environment,
+        retainLogs: settings.retainData,
+        ...(redis ? { network: { vpc: redis.vpc, securityGroup: redis.clientSecurityGroup, subnets: redis.subnets } } : {}),
+      });
+      for (const [name, access] of Object.entries(spec.tables) as [TableLogicalName, FunctionSpec['tables'][TableLogicalName]][]) {
+        if (!access || access.length === 0) continue;
+        fn.allow(tableStatement(this.tables.byName[name], access, TABLES[name].globalSecondaryIndexes.length > 0));
+      }
+      fn.allow(readConfigStatement(this, params.configPath));
+      if (spec.callsModels) {
+        fn.allow(readKeysStatement(this, [params.anthropicKey, params.openaiKey]));
+        fn.allow(decryptViaSsmStatement(this, props.secretsKmsKeyArn));
+        if (settings.bedrockEnabled && bedrockModelIds.length > 0) fn.allow(bedrockStatement(settings.bedrockRegions, bedrockModelIds));
+      }
+      if (props.grantPutMetricData) fn.allow(putMetricDataStatement(namespace));
+      functions.set(spec.name, fn);
+    }
+    this.functions = functions;
+
+    // The site comes first: in direct mode its domain is a CORS origin of the API. In CloudFront mode the
+    // distribution points at the API instead (same origin, no CORS needed — and no dependency cycle).
+    this.web = new WebSite(this, 'Web', { envName, retain: settings.retainData });
+    const corsOrigins = [...settings.allowedOrigins, ...(settings.apiViaCloudFront ? [] : [this.web.siteUrl])];
+    this.api = new apigwv2.HttpApi(this, 'Api', {
+      apiName: prefix,
+      description: `Cloud Sayings API (${envName})`,
+      createDefaultStage: false,
+      ...(corsOrigins.length > 0
+        ? {
+            corsPreflight: {
+              allowOrigins: corsOrigins,
+              allowMethods: [apigwv2.CorsHttpMethod.GET, apigwv2.CorsHttpMethod.POST, apigwv2.CorsHttpMethod.OPTIONS],
+              allowHeaders: ['content-type', 'idempotency-key', 'x-request-id'],
+              exposeHeaders: ['x-request-id', 'retry-after'],
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
+    });
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: settings.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    new apigwv2.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: settings.throttle.rateLimit, burstLimit: settings.throttle.burstLimit },
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(accessLogs),
+        format: apigateway.AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            route: '$context.routeKey',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            integrationLatencyMs: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            ip: '$context.identity.sourceIp',
+          }),
+        ),
+      },
+    });
+    for (const spec of FUNCTION_SPECS) {
+      const fn = functions.get(spec.name);
+      if (!fn) continue;
+      this.api.addRoutes({
+        path: spec.path,
+        methods: [apigwv2.HttpMethod[spec.method]],
+        integration: new HttpLambdaIntegration(`${pascal(spec.name)}Integration`, fn.function, {
+          payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
+        }),
+      });
+    }
+    const apiEndpoint = this.api.apiEndpoint;
+
+    if (settings.apiViaCloudFront) this.web.routeApi(apiEndpoint, FUNCTION_SPECS.map((s) => s.path));
+    this.web.deploy({
+      webDir: props.webDir,
+      config: { env: envName, apiUrl: settings.apiViaCloudFront ? '' : apiEndpoint, directApiUrl: apiEndpoint },
+    });
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      envName,
+      api: this.api,
+      functions: FUNCTION_SPECS.flatMap((spec) => {
+        const construct = functions.get(spec.name);
+        return construct ? [{ spec, construct }] : [];
+      }),
+      namespace,
+      serviceName,
+      settings,
+      ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
+    });
+
+    new CfnOutput(this, 'SiteUrl', { value: this.web.siteUrl, description: 'The web pages (and, by default, the API on the same origin)' });
+    new CfnOutput(this, 'ApiUrl', { value: apiEndpoint, description: 'The HTTP API, directly' });
+    new CfnOutput(this, 'WebBucketName', { value: this.web.bucket.bucketName, description: 'aws s3 sync dist/web s3://<this>' });
+    new CfnOutput(this, 'DistributionId', { value: this.web.distribution.distributionId });
+    new CfnOutput(this, 'ConfigParameterPath', { value: params.configPath, description: 'Non-secret settings (String parameters, one per variable)' });
+    new CfnOutput(this, 'AnthropicKeyParameter', { value: params.anthropicKey, description: 'SecureString to create with aws ssm put-parameter' });
+    new CfnOutput(this, 'OpenAiKeyParameter', { value: params.openaiKey, description: 'SecureString to create with aws ssm put-parameter' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: `cloud-sayings-${envName}` });
+  }
+}
+
+function pascal(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_m, _dash: string, letter: string) => letter.toUpperCase());
+}

@@ -1,0 +1,100 @@
+import type { TableLogicalName } from '../src/adapters/aws/dynamodb/table-design';
+
+/**
+ * DynamoDB permissions by the calls the adapters make (src/adapters/aws/dynamodb). TransactWriteItems has no
+ * action of its own: it needs the action of each part (the vote is a Put on feedback and an Update on sayings).
+ */
+export const DYNAMODB_ACTIONS = {
+  get: ['dynamodb:GetItem'],
+  batchGet: ['dynamodb:BatchGetItem'],
+  /** On the table and its indexes. */
+  query: ['dynamodb:Query'],
+  /** Only for windows longer than the time-bucketed indexes serve (`bucketsInRange` → undefined). */
+  scan: ['dynamodb:Scan'],
+  put: ['dynamodb:PutItem'],
+  update: ['dynamodb:UpdateItem'],
+} as const;
+
+export type TableAccess = keyof typeof DYNAMODB_ACTIONS;
+
+export const FUNCTION_NAMES = ['get-saying', 'submit-feedback', 'get-stats', 'get-health'] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+export interface FunctionSpec {
+  readonly name: FunctionName;
+  readonly description: string;
+  /** The HTTP API route this function serves (one function per route). */
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly memorySize: number;
+  /** Seconds; API Gateway gives up after 29 s, so never more than 28. */
+  readonly timeoutSeconds: number;
+  /** The tables it touches and how; nothing else is granted. */
+  readonly tables: Partial<Readonly<Record<TableLogicalName, readonly TableAccess[]>>>;
+  /** Reads the provider API keys (SecureStrings under `api-key/`) and may call Bedrock. */
+  readonly callsModels: boolean;
+}
+
+/*
+ * What each route's use case calls, through the adapters:
+ * - get-saying: sayings.get (GetItem), listCollection (Query on `collection` + BatchGetItem), putIfAbsent for a
+ *   served generated saying (PutItem, then UpdateItem on the `#count` item); usage.record (PutItem).
+ * - submit-feedback: sayings.get (GetItem); castVote = TransactWriteItems [Put feedback, Update sayings], then
+ *   GetItem on the saying's counters, and on a replay GetItem on the vote record.
+ * - get-stats: usage.list and feedback.list (Query per time bucket; Scan for very long windows),
+ *   sayings.listVoted (Query on `voted` + BatchGetItem).
+ * - get-health: sayings.count (GetItem on the `#count` item).
+ * Tables no function uses yet (apiKeys, sessions, jobs) exist for the gateway and chat issues.
+ */
+export const FUNCTION_SPECS: readonly FunctionSpec[] = [
+  {
+    name: 'get-saying',
+    description: 'GET /sayings: a saying from the collection, the pool or a live model',
+    method: 'GET',
+    path: '/sayings',
+    memorySize: 1024,
+    timeoutSeconds: 28,
+    tables: { sayings: ['get', 'batchGet', 'query', 'put', 'update'], usage: ['put'] },
+    callsModels: true,
+  },
+  {
+    name: 'submit-feedback',
+    description: 'POST /feedback: an idempotent vote on a saying',
+    method: 'POST',
+    path: '/feedback',
+    memorySize: 512,
+    timeoutSeconds: 10,
+    tables: { sayings: ['get', 'update'], feedback: ['get', 'put'] },
+    callsModels: false,
+  },
+  {
+    name: 'get-stats',
+    description: 'GET /stats: per-model requests, latency, tokens, cost and approval',
+    method: 'GET',
+    path: '/stats',
+    memorySize: 1024,
+    timeoutSeconds: 15,
+    tables: { sayings: ['query', 'batchGet'], feedback: ['query', 'scan'], usage: ['query', 'scan'] },
+    callsModels: false,
+  },
+  {
+    name: 'get-health',
+    description: 'GET /health: collection readable, model status',
+    method: 'GET',
+    path: '/health',
+    memorySize: 512,
+    timeoutSeconds: 10,
+    tables: { sayings: ['get'] },
+    callsModels: false,
+  },
+];
+
+/** The environment variable that carries each table's physical name. */
+export const TABLE_ENV_VARS: Readonly<Record<TableLogicalName, string>> = {
+  sayings: 'SAYINGS_TABLE',
+  feedback: 'FEEDBACK_TABLE',
+  usage: 'USAGE_TABLE',
+  apiKeys: 'API_KEYS_TABLE',
+  sessions: 'SESSIONS_TABLE',
+  jobs: 'JOBS_TABLE',
+};
