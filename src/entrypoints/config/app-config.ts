@@ -8,9 +8,8 @@ const regionList = z
   .transform((v) => v.split(',').map((r) => r.trim()).filter((r) => r !== ''))
   .pipe(z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be AWS region names such as us-east-1' })).min(1));
 
-/** Every setting the local profile reads, with its default; validated once at start-up. */
-export const localConfigSchema = z
-  .object({
+/** Every setting both profiles read, with its default; validated once at start-up. */
+const sharedShape = {
     PORT: int(0, 65535).default(3000),
     HOST: z.string().min(1).default('127.0.0.1'),
     DATA_DIR: z.string().min(1).default('./data'),
@@ -38,13 +37,34 @@ export const localConfigSchema = z
     CLAUDE_PARAMETER_NAME: z.string().min(1).default('/api-key/anthropic'),
     OPENAI_PARAMETER_NAME: z.string().min(1).default('/api-key/openai'),
     AWS_REGION: z.string().min(1).default('us-east-1'),
+};
+
+const latencyRange = (c: { OFFLINE_MIN_LATENCY_MS: number; OFFLINE_MAX_LATENCY_MS: number }) => c.OFFLINE_MIN_LATENCY_MS <= c.OFFLINE_MAX_LATENCY_MS;
+const latencyRangeError = { message: 'OFFLINE_MIN_LATENCY_MS must not exceed OFFLINE_MAX_LATENCY_MS', path: ['OFFLINE_MIN_LATENCY_MS'] };
+
+export const localConfigSchema = z.object(sharedShape).refine(latencyRange, latencyRangeError);
+
+const tableName = z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, { error: 'must be a DynamoDB table name (3–255 of A-Z a-z 0-9 _ . -)' });
+
+/** The `aws` profile: the shared settings plus where its tables, cache and metrics live. */
+export const awsConfigSchema = z
+  .object({
+    ...sharedShape,
+    APP_ENV: z.enum(['dev', 'staging', 'prod']).default('dev'),
+    SECRETS_SOURCE: z.enum(['env', 'ssm']).default('ssm'),
+    SAYINGS_TABLE: tableName,
+    FEEDBACK_TABLE: tableName,
+    USAGE_TABLE: tableName,
+    REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+    METRICS_NAMESPACE: z.string().min(1).max(255).default('CloudSayings'),
+    DYNAMODB_ENDPOINT: httpUrl.optional(),
   })
-  .refine((c) => c.OFFLINE_MIN_LATENCY_MS <= c.OFFLINE_MAX_LATENCY_MS, {
-    message: 'OFFLINE_MIN_LATENCY_MS must not exceed OFFLINE_MAX_LATENCY_MS',
-    path: ['OFFLINE_MIN_LATENCY_MS'],
-  });
+  .refine(latencyRange, latencyRangeError);
 
 export type LocalConfig = z.infer<typeof localConfigSchema>;
+export type AwsConfig = z.infer<typeof awsConfigSchema>;
+/** What the use cases and providers need, whichever profile runs. */
+export type AppConfig = LocalConfig;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -52,10 +72,22 @@ export class ConfigError extends Error {
 
 /** Reads the environment once; a bad value stops start-up with one message listing every problem. */
 export function loadLocalConfig(env: Readonly<Record<string, string | undefined>>): LocalConfig {
+  return parseConfig(localConfigSchema, env);
+}
+
+/** The aws profile's values: SSM's `/cloud-sayings/{env}/` parameters, overridden by the environment. */
+export function loadAwsConfig(fromSsm: Readonly<Record<string, string | undefined>>, env: Readonly<Record<string, string | undefined>>): AwsConfig {
+  return parseConfig(awsConfigSchema, { ...fromSsm, ...env });
+}
+
+function parseConfig<S extends z.ZodType<object> & { shape: Record<string, unknown> }>(
+  schema: S,
+  env: Readonly<Record<string, string | undefined>>,
+): z.infer<S> {
   const known = Object.fromEntries(
-    Object.keys(localConfigSchema.shape).flatMap((k) => (env[k] !== undefined && env[k] !== '' ? [[k, env[k]]] : [])),
+    Object.keys(schema.shape).flatMap((k) => (env[k] !== undefined && env[k] !== '' ? [[k, env[k]]] : [])),
   );
-  const parsed = localConfigSchema.safeParse(known);
+  const parsed = schema.safeParse(known);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);

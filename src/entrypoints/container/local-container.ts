@@ -30,7 +30,7 @@ import { SubmitFeedbackUseCase } from '../../application/submit-feedback/submit-
 import { GetStatsUseCase } from '../../application/get-stats/get-stats.use-case';
 import { GetHealthUseCase } from '../../application/get-health/get-health.use-case';
 import { SeedCollectionUseCase } from '../../application/seed-collection/seed-collection.use-case';
-import type { LocalConfig } from '../config/app-config';
+import type { AppConfig, LocalConfig } from '../config/app-config';
 import { TOKENS as T } from './tokens';
 
 export interface LocalRuntime {
@@ -75,7 +75,7 @@ export function buildLocalContainer(runtime: LocalRuntime): Container {
 }
 
 /** Use cases and their collaborators: the same for every profile. */
-export function bindApplication(c: Container, config: LocalConfig): void {
+export function bindApplication(c: Container, config: AppConfig): void {
   c.bind(T.ModelDirectory).toResolvedValue((cat: ModelCatalog, p: ModelProviders) => new ModelDirectory(cat, p), [T.Catalog, T.ModelProviders]);
   c.bind(T.SayingPool).toResolvedValue(
     (r: RandomSource) => new GeneratedSayingPool({ maxSize: config.POOL_MAX_SIZE, memory: 5_000 }, r),

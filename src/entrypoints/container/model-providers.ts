@@ -15,13 +15,13 @@ import { OpenAiLlmProvider } from '../../adapters/providers/openai/openai-llm-pr
 import { AnthropicLlmProvider } from '../../adapters/providers/anthropic/anthropic-llm-provider';
 import { BedrockLlmProvider } from '../../adapters/providers/bedrock/bedrock-llm-provider';
 import { DEFAULT_RESILIENCE, ResilientLlmProvider } from '../../adapters/resilience/resilient-llm-provider';
-import type { LocalConfig } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
 
 export const OPENAI_KEY = 'OPENAI_API_KEY';
 export const ANTHROPIC_KEY = 'ANTHROPIC_API_KEY';
 
 /** Where provider keys come from: the environment locally, SSM Parameter Store in AWS. */
-export function buildSecretStore(config: LocalConfig, env: Readonly<Record<string, string | undefined>>): SecretStore {
+export function buildSecretStore(config: AppConfig, env: Readonly<Record<string, string | undefined>>): SecretStore {
   if (config.SECRETS_SOURCE === 'env') return new EnvironmentSecretStore(env, [OPENAI_KEY, ANTHROPIC_KEY]);
   const client = new SSMClient({
     region: config.AWS_REGION,
@@ -37,7 +37,7 @@ export function buildSecretStore(config: LocalConfig, env: Readonly<Record<strin
 
 export interface ProviderDeps {
   readonly catalog: ModelCatalog;
-  readonly config: LocalConfig;
+  readonly config: AppConfig;
   readonly secrets: SecretStore;
   /** Whether each vendor's key is configured: present in the environment, or an SSM parameter is named. */
   readonly configured: Readonly<Record<'openai' | 'anthropic', boolean>>;
@@ -82,7 +82,7 @@ export function buildModelProviders(deps: ProviderDeps): ModelProviders {
   return providers;
 }
 
-function offline(config: LocalConfig, index: number): LlmProvider {
+function offline(config: AppConfig, index: number): LlmProvider {
   return new OfflineLlmProvider({
     seed: config.OFFLINE_SEED + index,
     minLatencyMs: config.OFFLINE_MIN_LATENCY_MS,
@@ -92,7 +92,7 @@ function offline(config: LocalConfig, index: number): LlmProvider {
 
 /** Configured means usable without a network call at start-up, so a down SSM cannot stop a cold start. */
 export async function configuredVendors(
-  config: LocalConfig,
+  config: AppConfig,
   secrets: SecretStore,
 ): Promise<Readonly<Record<'openai' | 'anthropic', boolean>>> {
   if (config.SECRETS_SOURCE === 'ssm') return { openai: true, anthropic: true };

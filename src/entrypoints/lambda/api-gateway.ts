@@ -1,0 +1,63 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { requestContext } from '../../adapters/logging/request-context';
+import { errorResponse } from '../http/core/error-response';
+import type { HttpRequest, HttpResponse, Route } from '../http/core/http-types';
+import { chooseRequestId } from '../http/middleware';
+import type { ApiRoute } from '../http/routes/api-routes';
+import { awsRuntime, type AwsRuntime } from './aws-runtime';
+
+/** API Gateway HTTP API (payload v2) → the door-independent request. */
+export function toHttpRequest(event: APIGatewayProxyEventV2): HttpRequest {
+  const query: Record<string, string | string[]> = {};
+  for (const [key, value] of new URLSearchParams(event.rawQueryString ?? '')) {
+    const previous = query[key];
+    query[key] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) if (value !== undefined) headers[name.toLowerCase()] = value;
+  const body = event.body === undefined ? undefined : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+  return { method: event.requestContext.http.method, path: event.rawPath, query, headers, body, clientIp: event.requestContext.http.sourceIp };
+}
+
+export function toResult(response: HttpResponse, requestId: string): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: response.status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, ...response.headers },
+    body: JSON.stringify(response.body),
+  };
+}
+
+export type Handler = (event: APIGatewayProxyEventV2, context?: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/**
+ * One Lambda per route, on the same use cases as the local server. The container is built once per
+ * cold start (started at module load, awaited by the first invocation); every failure becomes the API's
+ * error shape, never a stack trace.
+ */
+export function routeHandler(pick: (routes: readonly ApiRoute[]) => Route, runtime: () => Promise<AwsRuntime> = awsRuntime): Handler {
+  return async (event, context) => {
+    const requestId = chooseRequestId(event.headers?.['x-request-id'] ?? event.requestContext.requestId);
+    let rt: AwsRuntime | undefined;
+    try {
+      rt = await runtime();
+      if (context) rt.logger.addContext(context);
+      const route = pick(rt.routes);
+      const response = await requestContext.run({ requestId }, () => route(toHttpRequest(event)));
+      return toResult(response, requestId);
+    } catch (error) {
+      const logger = rt?.logger ?? { error: (m: string, f?: object) => process.stderr.write(`${JSON.stringify({ level: 'ERROR', message: m, ...f })}\n`) };
+      return toResult(errorResponse(error, requestId, { ...silent, error: logger.error.bind(logger) }), requestId);
+    } finally {
+      await rt?.metrics.flush().catch(() => undefined);
+    }
+  };
+}
+
+const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Route by method and path, as API Gateway already did: a handler serves exactly one route. */
+export const routeAt = (method: string, path: string) => (routes: readonly ApiRoute[]): Route => {
+  const found = routes.find((r) => r.method === method && r.path === path);
+  if (!found) throw new Error(`no route ${method} ${path}`);
+  return found.route;
+};
