@@ -26,4 +26,5 @@ export const TOKENS = {
   GetStats: Symbol.for('GetStats'),
   GetHealth: Symbol.for('GetHealth'),
   SeedCollection: Symbol.for('SeedCollection'),
+  GatewayKeys: Symbol.for('GatewayKeys'),
 } as const;

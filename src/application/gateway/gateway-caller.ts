@@ -1,0 +1,38 @@
+import type { NanoUsd } from '../../domain/cost/money';
+
+/**
+ * The seam between API-key management and the gateway's request path: the gateway only ever sees an
+ * authenticated caller, never a key record, a hash or the presented key.
+ */
+export interface GatewayCaller {
+  readonly keyId: string;
+  readonly name: string;
+  /** Catalog keys (e.g. `haiku`, `gpt-4.1`) this key may call; undefined = every catalog model. */
+  readonly allowedModels: readonly string[] | undefined;
+  /** Requests per minute; undefined = the gateway's configured default. */
+  readonly rpm: number | undefined;
+  /** Tokens per minute (input estimate + max output); undefined = the gateway's configured default. */
+  readonly tpm: number | undefined;
+  /** Lifetime budget; undefined = unlimited. */
+  readonly budgetNano: NanoUsd | undefined;
+  /** Settled spend recorded on the key so far. */
+  readonly spentNano: NanoUsd;
+}
+
+export interface KeyUse {
+  readonly tokens: number;
+  readonly costNano: NanoUsd;
+  /** Epoch ms. */
+  readonly at: number;
+}
+
+export interface GatewayKeys {
+  /**
+   * The caller behind a presented key, or undefined for every kind of bad key (malformed, bad checksum,
+   * unknown, revoked, expired) — callers cannot tell them apart. Never throws for a bad key; the checksum is
+   * checked before any storage lookup.
+   */
+  authenticate(presentedKey: string): Promise<GatewayCaller | undefined>;
+  /** Adds settled usage to the key's totals and moves its last-used time. */
+  recordUse(keyId: string, use: KeyUse): Promise<void>;
+}
