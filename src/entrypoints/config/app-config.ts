@@ -37,6 +37,8 @@ const sharedShape = {
     CLAUDE_PARAMETER_NAME: z.string().min(1).default('/api-key/anthropic'),
     OPENAI_PARAMETER_NAME: z.string().min(1).default('/api-key/openai'),
     AWS_REGION: z.string().min(1).default('us-east-1'),
+    /** Shared cache and limits across processes; without it both stay in process. */
+    REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
 };
 
 const latencyRange = (c: { OFFLINE_MIN_LATENCY_MS: number; OFFLINE_MAX_LATENCY_MS: number }) => c.OFFLINE_MIN_LATENCY_MS <= c.OFFLINE_MAX_LATENCY_MS;
@@ -55,7 +57,6 @@ export const awsConfigSchema = z
     SAYINGS_TABLE: tableName,
     FEEDBACK_TABLE: tableName,
     USAGE_TABLE: tableName,
-    REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
     METRICS_NAMESPACE: z.string().min(1).max(255).default('CloudSayings'),
     DYNAMODB_ENDPOINT: httpUrl.optional(),
   })

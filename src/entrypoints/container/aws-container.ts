@@ -3,22 +3,15 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Container } from 'inversify';
 import { buildCatalog } from '../../domain/catalog/model-catalog';
 import { AWS_SERVICES } from '../../domain/services/aws-services';
-import type { Clock } from '../../ports/clock';
 import type { Logger } from '../../ports/logger';
-import type { MetricsSink } from '../../ports/metrics-sink';
-import type { RateLimiter } from '../../ports/rate-limiter';
 import { DynamoDbFeedbackRepo } from '../../adapters/aws/dynamodb/dynamodb-feedback-repo';
 import { DynamoDbSayingRepo } from '../../adapters/aws/dynamodb/dynamodb-saying-repo';
 import { DynamoDbUsageLedger } from '../../adapters/aws/dynamodb/dynamodb-usage-ledger';
 import { EmfMetricsSink } from '../../adapters/aws/observability/emf-metrics-sink';
-import { InMemoryCacheStore } from '../../adapters/memory/in-memory-cache-store';
-import { InMemoryRateLimiter } from '../../adapters/memory/in-memory-rate-limiter';
-import { createRedisClient } from '../../adapters/redis/redis-client';
-import { RedisCacheStore } from '../../adapters/redis/redis-cache-store';
-import { RedisRateLimiter } from '../../adapters/redis/redis-rate-limiter';
 import { CryptoRandomSource } from '../../adapters/system/crypto-random-source';
 import { SystemClock } from '../../adapters/system/system-clock';
 import type { AwsConfig } from '../config/app-config';
+import { bindCacheAndLimits } from './cache-and-limits';
 import { bindApplication } from './local-container';
 import { buildModelProviders, buildSecretStore } from './model-providers';
 import { TOKENS as T } from './tokens';
@@ -68,21 +61,9 @@ export function buildAwsContainer(input: AwsContainerInput): Container {
     }),
   );
   c.bind(T.UsageLedger).toConstantValue(new DynamoDbUsageLedger({ client: dynamo, tableName: config.USAGE_TABLE, clock }));
-  bindCacheAndLimits(c, config, logger, metrics, clock);
+  bindCacheAndLimits(c, { redisUrl: config.REDIS_URL, environment: config.APP_ENV, logger, metrics, clock });
   const configured = input.configured ?? { openai: true, anthropic: true };
   c.bind(T.ModelProviders).toConstantValue(buildModelProviders({ catalog, config, secrets, configured, clock, random, logger }));
   bindApplication(c, config);
   return c;
-}
-
-function bindCacheAndLimits(c: Container, config: AwsConfig, logger: Logger, metrics: MetricsSink, clock: Clock): void {
-  const local: RateLimiter = new InMemoryRateLimiter(clock);
-  if (!config.REDIS_URL) {
-    c.bind(T.CacheStore).toConstantValue(new InMemoryCacheStore(clock));
-    c.bind(T.RateLimiter).toConstantValue(local);
-    return;
-  }
-  const redis = createRedisClient(config.REDIS_URL);
-  c.bind(T.CacheStore).toConstantValue(new RedisCacheStore({ redis, keyPrefix: `cs:${config.APP_ENV}:cache:`, logger, metrics }));
-  c.bind(T.RateLimiter).toConstantValue(new RedisRateLimiter({ redis, keyPrefix: `cs:${config.APP_ENV}:rl:`, fallback: local, logger, metrics }));
 }

@@ -12,10 +12,8 @@ import type { RateLimiter } from '../../ports/rate-limiter';
 import type { SayingRepo } from '../../ports/saying-repo';
 import type { FeedbackRepo } from '../../ports/feedback-repo';
 import type { UsageLedger } from '../../ports/usage-ledger';
-import { InMemoryCacheStore } from '../../adapters/memory/in-memory-cache-store';
 import { InMemoryFeedbackRepo } from '../../adapters/memory/in-memory-feedback-repo';
 import { InMemoryMetricsSink } from '../../adapters/memory/in-memory-metrics-sink';
-import { InMemoryRateLimiter } from '../../adapters/memory/in-memory-rate-limiter';
 import { InMemorySayingRepo } from '../../adapters/memory/in-memory-saying-repo';
 import { InMemoryUsageLedger } from '../../adapters/memory/in-memory-usage-ledger';
 import type { MemoryState } from '../../adapters/memory/memory-state';
@@ -31,6 +29,7 @@ import { GetStatsUseCase } from '../../application/get-stats/get-stats.use-case'
 import { GetHealthUseCase } from '../../application/get-health/get-health.use-case';
 import { SeedCollectionUseCase } from '../../application/seed-collection/seed-collection.use-case';
 import type { AppConfig, LocalConfig } from '../config/app-config';
+import { bindCacheAndLimits } from './cache-and-limits';
 import { TOKENS as T } from './tokens';
 
 export interface LocalRuntime {
@@ -65,9 +64,9 @@ export function buildLocalContainer(runtime: LocalRuntime): Container {
   c.bind(T.SayingRepo).toResolvedValue((s: MemoryState) => new InMemorySayingRepo(s), [T.MemoryState]);
   c.bind(T.FeedbackRepo).toResolvedValue((s: MemoryState) => new InMemoryFeedbackRepo(s), [T.MemoryState]);
   c.bind(T.UsageLedger).toResolvedValue((s: MemoryState) => new InMemoryUsageLedger(s), [T.MemoryState]);
-  c.bind(T.MetricsSink).toResolvedValue(() => new InMemoryMetricsSink());
-  c.bind(T.CacheStore).toResolvedValue((clock: Clock) => new InMemoryCacheStore(clock), [T.Clock]);
-  c.bind(T.RateLimiter).toResolvedValue((clock: Clock) => new InMemoryRateLimiter(clock), [T.Clock]);
+  const metrics = new InMemoryMetricsSink();
+  c.bind(T.MetricsSink).toConstantValue(metrics);
+  bindCacheAndLimits(c, { redisUrl: config.REDIS_URL, environment: 'local', logger: runtime.logger, metrics, clock: runtime.clock });
   c.bind(T.ModelProviders).toConstantValue(runtime.providers);
 
   bindApplication(c, config);

@@ -12,6 +12,7 @@ export const TOKENS = {
   FeedbackRepo: Symbol.for('FeedbackRepo'),
   UsageLedger: Symbol.for('UsageLedger'),
   MetricsSink: Symbol.for('MetricsSink'),
+  Redis: Symbol.for('Redis'),
   CacheStore: Symbol.for('CacheStore'),
   RateLimiter: Symbol.for('RateLimiter'),
   ModelProviders: Symbol.for('ModelProviders'),

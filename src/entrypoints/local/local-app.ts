@@ -12,6 +12,7 @@ import type { SeedCollectionUseCase } from '../../application/seed-collection/se
 import type { Logger } from '../../ports/logger';
 import type { Clock } from '../../ports/clock';
 import { loadLocalConfig, parseOrigins, type LocalConfig } from '../config/app-config';
+import type { RedisHandle } from '../container/cache-and-limits';
 import { buildLocalContainer } from '../container/local-container';
 import { buildModelProviders, buildSecretStore, configuredVendors } from '../container/model-providers';
 import { buildCatalog } from '../../domain/catalog/model-catalog';
@@ -84,6 +85,7 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
     close: async () => {
       await container.get<PoolBuilder>(TOKENS.PoolBuilder).settled();
       await fileState?.close();
+      await container.get<RedisHandle>(TOKENS.Redis).close();
       pinoLogger?.flush();
     },
   };
