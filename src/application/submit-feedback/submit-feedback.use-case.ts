@@ -10,17 +10,9 @@ import type { MetricsSink } from '../../ports/metrics-sink';
 import type { RandomSource } from '../../ports/random-source';
 import type { RateLimiter, RatePolicy } from '../../ports/rate-limiter';
 import type { SayingRepo } from '../../ports/saying-repo';
+import type { FeedbackBody } from './feedback-body';
 
-/** Seed 000's feedback body. */
-export interface FeedbackBody {
-  readonly sayingId: string;
-  readonly saying: string;
-  readonly source: string;
-  readonly feedbackType: FeedbackType;
-  readonly executionTime: number;
-  readonly isCached: boolean;
-  readonly originalLlmTime: number | null;
-}
+export type { FeedbackBody } from './feedback-body';
 
 export interface SubmitFeedbackCommand {
   readonly body: FeedbackBody;
