@@ -1,7 +1,8 @@
 import { AnthropicLlmProvider } from '../../src/adapters/providers/anthropic/anthropic-llm-provider';
 import type { Clock } from '../../src/ports/clock';
-import { LlmProviderError, type LlmRequest, type LlmStreamEvent } from '../../src/ports/llm-provider';
+import type { LlmRequest, LlmStreamEvent } from '../../src/ports/llm-provider';
 import { startAnthropicFake, type FakeServer } from '../support/fakes/anthropic-fake';
+import { collect, describeVendorFaults, failure } from './vendor-suites';
 
 const NOW = 1_700_000_000_000;
 const clock: Clock = { now: () => NOW, monotonicMs: () => 0 };
@@ -16,7 +17,8 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 beforeEach(() => fake.reset());
 
-const provider = (apiKey: () => Promise<string | undefined> = async () => KEY) => new AnthropicLlmProvider({ apiKey, baseURL: fake.url, clock });
+const provider = (apiKey: () => Promise<string | undefined> = async () => KEY, baseURL = fake.url) =>
+  new AnthropicLlmProvider({ apiKey, baseURL, clock });
 
 const request = (overrides: Partial<LlmRequest> = {}): LlmRequest => ({
   model: MODEL,
@@ -38,22 +40,6 @@ const TURNS = request().messages.filter((m) => m.role !== 'system');
 /** The SDK's choice of header: 1.x sends `Authorization: Bearer`, older ones `x-api-key`. Either must carry the key. */
 const sentKey = (headers: Readonly<Record<string, string>>): string | undefined =>
   headers['x-api-key'] ?? headers.authorization?.replace(/^Bearer /, '');
-
-async function collect(events: AsyncIterable<LlmStreamEvent>, into: LlmStreamEvent[] = []): Promise<LlmStreamEvent[]> {
-  for await (const event of events) into.push(event);
-  return into;
-}
-
-async function failure(call: Promise<unknown>): Promise<LlmProviderError> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof LlmProviderError)) throw new Error(`expected an LlmProviderError, got ${String(error)}`);
-  return error;
-}
-
-const visible = (e: LlmProviderError) => `${String(e)} ${JSON.stringify({ name: e.name, message: e.message, kind: e.kind, details: { ...e.details, cause: undefined } })}`;
 
 describe('AnthropicLlmProvider.generate against the wire fake', () => {
   it('maps the answer, usage and stop reason; system prompts go to `system`', async () => {
@@ -166,49 +152,10 @@ describe('AnthropicLlmProvider.stream against the wire fake', () => {
   });
 });
 
-describe('AnthropicLlmProvider faults', () => {
-  it('classifies 429 with Retry-After as rate-limited, with one upstream request (no SDK retries)', async () => {
-    fake.script({ kind: 'status', status: 429, headers: { 'retry-after': '2' } });
-    const error = await failure(provider().generate(request()));
-    expect(error).toMatchObject({ kind: 'rate-limited', isRetryable: true, details: { provider: 'anthropic', status: 429, retryAfterMs: 2000 } });
-    expect(fake.requests).toHaveLength(1);
-  });
-
-  it('reads an HTTP-date Retry-After against the clock', async () => {
+describe('AnthropicLlmProvider faults particular to Anthropic', () => {
+  it('reads an HTTP-date Retry-After against the clock, on 529 overloaded too', async () => {
     fake.script({ kind: 'status', status: 529, headers: { 'retry-after': new Date(NOW + 3_000).toUTCString() } });
     expect((await failure(provider().generate(request()))).details).toMatchObject({ status: 529, retryAfterMs: 3000 });
-  });
-
-  it.each([
-    [500, 'unavailable'],
-    [503, 'unavailable'],
-    [529, 'unavailable'],
-    [400, 'invalid-request'],
-    [401, 'auth'],
-    [403, 'auth'],
-  ] as const)('classifies HTTP %i as %s, with one upstream request', async (status, kind) => {
-    fake.script({ kind: 'status', status }, { kind: 'status', status });
-    expect(await failure(provider().generate(request()))).toMatchObject({ kind, details: { status } });
-    expect(await failure(collect(provider().stream(request())))).toMatchObject({ kind, details: { status } });
-    expect(fake.requests).toHaveLength(2);
-  });
-
-  it.each(['generate', 'stream'] as const)('%s: a server that never answers times out on the caller’s signal, well under 1 s', async (mode) => {
-    fake.script({ kind: 'hang' });
-    const started = Date.now();
-    const signal = AbortSignal.timeout(300);
-    const call = mode === 'generate' ? provider().generate(request({ signal })) : collect(provider().stream(request({ signal })));
-    expect((await failure(call)).kind).toBe('timeout');
-    expect(Date.now() - started).toBeLessThan(900);
-  });
-
-  it.each(['generate', 'stream'] as const)('%s: a body that drips in still ends at the deadline', async (mode) => {
-    fake.script({ kind: 'drip', bytesPerSecond: 40 });
-    const started = Date.now();
-    const signal = AbortSignal.timeout(300);
-    const call = mode === 'generate' ? provider().generate(request({ signal })) : collect(provider().stream(request({ signal })));
-    expect((await failure(call)).kind).toBe('timeout');
-    expect(Date.now() - started).toBeLessThan(900);
   });
 
   it('classifies a body cut off after the headers as unavailable', async () => {
@@ -217,43 +164,27 @@ describe('AnthropicLlmProvider faults', () => {
   });
 });
 
-describe('AnthropicLlmProvider credentials', () => {
-  it('fails as auth, without calling out, when no key is configured', async () => {
-    const error = await failure(provider(async () => undefined).generate(request()));
-    expect(error).toMatchObject({ kind: 'auth', isRetryable: false });
-    expect(fake.requests).toHaveLength(0);
-  });
-
-  it('sends a rotated key on the next request', async () => {
-    const keys = ['sk-ant-first', 'sk-ant-second', 'sk-ant-second'];
-    const rotating = provider(async () => keys.shift());
-    for (let i = 0; i < 3; i++) await rotating.generate(request());
-    expect(fake.requests.map((r) => sentKey(r.headers))).toEqual(['sk-ant-first', 'sk-ant-second', 'sk-ant-second']);
-  });
-
-  it.each([
+describeVendorFaults({
+  vendor: 'anthropic',
+  fake: () => fake,
+  provider,
+  request,
+  baseUrlForPort: (port) => `http://127.0.0.1:${port}`,
+  sentKey,
+  rotation: ['sk-ant-first', 'sk-ant-second'],
+  statuses: [
+    [500, 'unavailable'],
+    [503, 'unavailable'],
+    [529, 'unavailable'],
+    [400, 'invalid-request'],
+    [401, 'auth'],
+    [403, 'auth'],
+  ],
+  canary: CANARY,
+  echoingErrors: [
     ['401', { kind: 'status', status: 401, body: { type: 'error', error: { type: 'authentication_error', message: `invalid x-api-key ${CANARY}` } } }],
     ['400', { kind: 'status', status: 400, body: { type: 'error', error: { type: 'invalid_request_error', message: CANARY } } }],
     ['529', { kind: 'status', status: 529, body: `overloaded, ${CANARY}` }],
-  ] as const)('never puts the key in the message of a %s error, though the upstream body echoes it', async (_, behaviour) => {
-    fake.script(behaviour, behaviour);
-    const canary = provider(async () => CANARY);
-    for (const error of [await failure(canary.generate(request())), await failure(collect(canary.stream(request())))]) {
-      expect(visible(error)).not.toContain(CANARY);
-      expect(String(error.details.cause)).toContain(CANARY);
-    }
-  });
-
-  it('never puts the key in the message of a transport failure', async () => {
-    fake.script({ kind: 'hang' }, { kind: 'cut-stream', afterChunks: 3 }, { kind: 'malformed' }, { kind: 'stream-error-after-headers' });
-    const canary = provider(async () => CANARY);
-    const errors = [
-      await failure(canary.generate(request({ signal: AbortSignal.timeout(100) }))),
-      await failure(collect(canary.stream(request()))),
-      await failure(canary.generate(request())),
-      await failure(collect(canary.stream(request()))),
-    ];
-    expect(errors.map((e) => e.kind)).toEqual(['timeout', 'unavailable', 'invalid-response', 'unavailable']);
-    for (const error of errors) expect(visible(error)).not.toContain(CANARY);
-  });
+  ],
+  cutAfterChunks: 3,
 });

@@ -1,9 +1,8 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { OpenAiLlmProvider } from '../../src/adapters/providers/openai/openai-llm-provider';
 import type { Clock } from '../../src/ports/clock';
-import { LlmProviderError, type LlmRequest, type LlmStreamEvent } from '../../src/ports/llm-provider';
+import type { LlmRequest, LlmStreamEvent } from '../../src/ports/llm-provider';
 import { startOpenAiFake, type FakeServer } from '../support/fakes/openai-fake';
+import { collect, describeVendorFaults, failure } from './vendor-suites';
 
 const NOW = 1_700_000_000_000;
 const clock: Clock = { now: () => NOW, monotonicMs: () => 0 };
@@ -33,23 +32,6 @@ const request = (overrides: Partial<LlmRequest> = {}): LlmRequest => ({
   signal: undefined,
   ...overrides,
 });
-
-async function collect(events: AsyncIterable<LlmStreamEvent>, into: LlmStreamEvent[] = []): Promise<LlmStreamEvent[]> {
-  for await (const event of events) into.push(event);
-  return into;
-}
-
-async function failure(call: Promise<unknown>): Promise<LlmProviderError> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof LlmProviderError)) throw new Error(`expected an LlmProviderError, got ${String(error)}`);
-  return error;
-}
-
-/** Everything about an error that can reach a log line or a response, its cause aside. */
-const visible = (e: LlmProviderError) => `${String(e)} ${JSON.stringify({ name: e.name, message: e.message, kind: e.kind, details: { ...e.details, cause: undefined } })}`;
 
 describe('OpenAiLlmProvider.generate against the wire fake', () => {
   it('maps the answer, its usage and finish reason, and sends only the expected fields', async () => {
@@ -161,112 +143,36 @@ describe('OpenAiLlmProvider.stream against the wire fake', () => {
   });
 });
 
-describe('OpenAiLlmProvider faults', () => {
-  it('classifies 429 with Retry-After as rate-limited, with one upstream request (no SDK retries)', async () => {
-    fake.script({ kind: 'status', status: 429, headers: { 'retry-after': '2' } });
-    const error = await failure(provider().generate(request()));
-    expect(error).toMatchObject({ kind: 'rate-limited', isRetryable: true, details: { provider: 'openai', status: 429, retryAfterMs: 2000 } });
-    expect(fake.requests).toHaveLength(1);
-  });
-
+describe('OpenAiLlmProvider faults particular to OpenAI', () => {
   it('reads retry-after-ms, and an HTTP-date Retry-After against the clock', async () => {
     fake.script({ kind: 'status', status: 429, headers: { 'retry-after-ms': '1500' } });
     expect((await failure(provider().generate(request()))).details.retryAfterMs).toBe(1500);
     fake.script({ kind: 'status', status: 429, headers: { 'retry-after': new Date(NOW + 5_000).toUTCString() } });
     expect((await failure(provider().generate(request()))).details.retryAfterMs).toBe(5000);
   });
+});
 
-  it.each([
+describeVendorFaults({
+  vendor: 'openai',
+  fake: () => fake,
+  provider,
+  request,
+  baseUrlForPort: (port) => `http://127.0.0.1:${port}/v1`,
+  sentKey: (headers) => headers.authorization?.replace(/^Bearer /, ''),
+  rotation: ['sk-first', 'sk-second'],
+  statuses: [
     [500, 'unavailable'],
     [503, 'unavailable'],
     [400, 'invalid-request'],
     [401, 'auth'],
     [403, 'auth'],
-  ] as const)('classifies HTTP %i as %s, with one upstream request', async (status, kind) => {
-    fake.script({ kind: 'status', status }, { kind: 'status', status });
-    expect(await failure(provider().generate(request()))).toMatchObject({ kind, details: { status } });
-    expect(await failure(collect(provider().stream(request())))).toMatchObject({ kind, details: { status } });
-    expect(fake.requests).toHaveLength(2);
-  });
-
-  it.each(['generate', 'stream'] as const)('%s: a server that never answers times out on the caller’s signal, well under 1 s', async (mode) => {
-    fake.script({ kind: 'hang' });
-    const started = Date.now();
-    const signal = AbortSignal.timeout(300);
-    const call = mode === 'generate' ? provider().generate(request({ signal })) : collect(provider().stream(request({ signal })));
-    expect((await failure(call)).kind).toBe('timeout');
-    expect(Date.now() - started).toBeLessThan(900);
-  });
-
-  it.each(['generate', 'stream'] as const)('%s: a body that drips in still ends at the deadline', async (mode) => {
-    fake.script({ kind: 'drip', bytesPerSecond: 40 });
-    const started = Date.now();
-    const signal = AbortSignal.timeout(300);
-    const call = mode === 'generate' ? provider().generate(request({ signal })) : collect(provider().stream(request({ signal })));
-    expect((await failure(call)).kind).toBe('timeout');
-    expect(Date.now() - started).toBeLessThan(900);
-  });
-
-  it('does not call out at all when the signal has already fired', async () => {
-    const signal = AbortSignal.abort();
-    expect((await failure(provider().generate(request({ signal })))).kind).toBe('timeout');
-    expect((await failure(collect(provider().stream(request({ signal }))))).kind).toBe('timeout');
-    expect(fake.requests).toHaveLength(0);
-  });
-
-  it('classifies a refused connection as unavailable', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise((resolve) => closed.close(resolve));
-    const error = await failure(provider(async () => KEY, `http://127.0.0.1:${port}/v1`).generate(request()));
-    expect(error).toMatchObject({ kind: 'unavailable', message: 'openai connection failed (ECONNREFUSED)' });
-  });
-});
-
-describe('OpenAiLlmProvider credentials', () => {
-  it('fails as auth, without calling out, when no key is configured', async () => {
-    const error = await failure(provider(async () => undefined).generate(request()));
-    expect(error).toMatchObject({ kind: 'auth', isRetryable: false });
-    expect(error.message).toMatch(/no API key/);
-    expect(fake.requests).toHaveLength(0);
-  });
-
-  it('fails as unavailable when the key cannot be read', async () => {
-    const error = await failure(provider(() => Promise.reject(new Error('secret store down'))).generate(request()));
-    expect(error.kind).toBe('unavailable');
-  });
-
-  it('sends a rotated key on the next request', async () => {
-    const keys = ['sk-first', 'sk-second', 'sk-second'];
-    const rotating = provider(async () => keys.shift());
-    for (let i = 0; i < 3; i++) await rotating.generate(request());
-    expect(fake.requests.map((r) => r.headers.authorization)).toEqual(['Bearer sk-first', 'Bearer sk-second', 'Bearer sk-second']);
-  });
-
-  it.each([
+  ],
+  canary: CANARY,
+  echoingErrors: [
     ['401', { kind: 'status', status: 401, body: { error: { message: `Incorrect API key provided: ${CANARY}`, type: 'invalid_request_error' } } }],
     ['400', { kind: 'status', status: 400, body: { error: { message: `Bad request from key ${CANARY}` } } }],
     ['429', { kind: 'status', status: 429, body: `slow down, ${CANARY}` }],
     ['500', { kind: 'status', status: 500, body: { error: { message: CANARY } } }],
-  ] as const)('never puts the key in the message of a %s error, though the upstream body echoes it', async (_, behaviour) => {
-    fake.script(behaviour, behaviour);
-    const canary = provider(async () => CANARY);
-    for (const error of [await failure(canary.generate(request())), await failure(collect(canary.stream(request())))]) {
-      expect(visible(error)).not.toContain(CANARY);
-      expect(String(error.details.cause)).toContain(CANARY);
-    }
-  });
-
-  it('never puts the key in the message of a transport failure', async () => {
-    fake.script({ kind: 'hang' }, { kind: 'cut-stream', afterChunks: 1 }, { kind: 'malformed' });
-    const canary = provider(async () => CANARY);
-    const errors = [
-      await failure(canary.generate(request({ signal: AbortSignal.timeout(100) }))),
-      await failure(collect(canary.stream(request()))),
-      await failure(canary.generate(request())),
-    ];
-    expect(errors.map((e) => e.kind)).toEqual(['timeout', 'unavailable', 'invalid-response']);
-    for (const error of errors) expect(visible(error)).not.toContain(CANARY);
-  });
+  ],
+  cutAfterChunks: 1,
 });
