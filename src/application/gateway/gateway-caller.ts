@@ -26,6 +26,18 @@ export interface KeyUse {
   readonly at: number;
 }
 
+/** Money held against a key's budget while its request runs; released (and replaced by the actual cost) by `recordUse`. */
+export interface BudgetReservation {
+  readonly keyId: string;
+  /** Unique per reservation, so settling twice (a retry after a crash) releases it once. */
+  readonly id: string;
+  readonly amountNano: NanoUsd;
+}
+
+export type ReserveOutcome =
+  | { readonly ok: true; readonly reservation: BudgetReservation | undefined }
+  | { readonly ok: false; readonly code: 'budget_exceeded'; readonly remainingNano: NanoUsd };
+
 export interface GatewayKeys {
   /**
    * The caller behind a presented key, or undefined for every kind of bad key (malformed, bad checksum,
@@ -33,6 +45,15 @@ export interface GatewayKeys {
    * checked before any storage lookup.
    */
   authenticate(presentedKey: string): Promise<GatewayCaller | undefined>;
-  /** Adds settled usage to the key's totals and moves its last-used time. */
-  recordUse(keyId: string, use: KeyUse): Promise<void>;
+  /**
+   * Holds `estimateNano` against the caller's budget before the upstream call. Atomic across processes:
+   * settled spend plus open reservations never exceed the budget, however many requests race. A key without
+   * a budget always gets `{ ok: true, reservation: undefined }` and no storage call.
+   */
+  reserveBudget(caller: GatewayCaller, estimateNano: NanoUsd): Promise<ReserveOutcome>;
+  /**
+   * Adds settled usage to the key's totals, moves its last-used time and releases the reservation (if any),
+   * in one step. Settling the same reservation twice counts once.
+   */
+  recordUse(keyId: string, use: KeyUse, reservation?: BudgetReservation): Promise<void>;
 }
