@@ -6,10 +6,13 @@ import type { HttpRequest, HttpResponse, Route } from './core/http-types';
 import { declaredLengthTooLarge } from './core/json-body';
 import { HttpError } from './http-error';
 import { accessLog, requestId } from './middleware';
-import { apiRoutes, type ApiDeps } from './routes/api-routes';
+import type { ApiRoute } from './routes/api-routes';
 import { webRouter } from '../web/web-router';
 
-export interface AppDeps extends ApiDeps {
+export interface AppDeps {
+  /** Every route, door-independent (`resolveRoutes`). */
+  readonly routes: readonly ApiRoute[];
+  readonly bodyLimitBytes: number;
   readonly logger: Logger;
   readonly allowedOrigins: readonly string[];
   readonly trustProxy: boolean;
@@ -43,10 +46,11 @@ export function createApp(deps: AppDeps): Express {
 
   const rawBody = [limitDeclaredLength(deps.bodyLimitBytes), express.raw({ type: () => true, limit: deps.bodyLimitBytes })];
   const byPath = new Map<string, string[]>();
-  for (const { method, path, route } of apiRoutes(deps)) {
-    if (method === 'POST') app.post(path, ...rawBody, serve(route));
-    else app.get(path, serve(route));
-    byPath.set(path, [...(byPath.get(path) ?? []), method]);
+  for (const { method, path, route } of deps.routes) {
+    const expressPath = path.replace(/\{(\w+)\}/g, ':$1');
+    if (method === 'GET' || method === 'DELETE') app[method === 'GET' ? 'get' : 'delete'](expressPath, serve(route));
+    else app[method === 'POST' ? 'post' : method === 'PUT' ? 'put' : 'patch'](expressPath, ...rawBody, serve(route));
+    byPath.set(expressPath, [...(byPath.get(expressPath) ?? []), method]);
   }
   for (const [path, methods] of byPath) app.all(path, methodNotAllowed(methods));
 
@@ -75,6 +79,7 @@ function toHttpRequest(req: Request): HttpRequest {
   return {
     method: req.method,
     path: req.path,
+    params: { ...(req.params as Record<string, string>) },
     query: req.query as HttpRequest['query'],
     headers,
     body: Buffer.isBuffer(req.body) ? req.body : undefined,

@@ -2,8 +2,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { requestContext } from '../../adapters/logging/request-context';
 import { errorResponse } from '../http/core/error-response';
 import type { HttpRequest, HttpResponse, Route } from '../http/core/http-types';
+import { HttpError } from '../http/http-error';
 import { chooseRequestId } from '../http/middleware';
-import type { ApiRoute } from '../http/routes/api-routes';
+import { routeKey, type ApiRoute } from '../http/routes/api-routes';
 import { awsRuntime, type AwsRuntime } from './aws-runtime';
 
 /** API Gateway HTTP API (payload v2) → the door-independent request. */
@@ -16,7 +17,17 @@ export function toHttpRequest(event: APIGatewayProxyEventV2): HttpRequest {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(event.headers ?? {})) if (value !== undefined) headers[name.toLowerCase()] = value;
   const body = event.body === undefined ? undefined : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
-  return { method: event.requestContext.http.method, path: event.rawPath, query, headers, body, clientIp: event.requestContext.http.sourceIp };
+  const params: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.pathParameters ?? {})) if (value !== undefined) params[name] = value;
+  return {
+    method: event.requestContext.http.method,
+    path: event.rawPath,
+    params,
+    query,
+    headers,
+    body,
+    clientIp: event.requestContext.http.sourceIp,
+  };
 }
 
 export function toResult(response: HttpResponse, requestId: string): APIGatewayProxyStructuredResultV2 {
@@ -34,14 +45,14 @@ export type Handler = (event: APIGatewayProxyEventV2, context?: Context) => Prom
  * cold start (started at module load, awaited by the first invocation); every failure becomes the API's
  * error shape, never a stack trace.
  */
-export function routeHandler(pick: (routes: readonly ApiRoute[]) => Route, runtime: () => Promise<AwsRuntime> = awsRuntime): Handler {
+export function routeHandler(pick: RoutePicker, runtime: () => Promise<AwsRuntime> = awsRuntime): Handler {
   return async (event, context) => {
     const requestId = chooseRequestId(event.headers?.['x-request-id'] ?? event.requestContext.requestId);
     let rt: AwsRuntime | undefined;
     try {
       rt = await runtime();
       if (context) rt.logger.addContext(context);
-      const route = pick(rt.routes);
+      const route = pick(rt.routes, event);
       const response = await requestContext.run({ requestId }, () => route(toHttpRequest(event)));
       return toResult(response, requestId);
     } catch (error) {
@@ -55,9 +66,22 @@ export function routeHandler(pick: (routes: readonly ApiRoute[]) => Route, runti
 
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
+/** Chooses the route an invocation serves. */
+export type RoutePicker = (routes: readonly ApiRoute[], event: APIGatewayProxyEventV2) => Route;
+
 /** Route by method and path, as API Gateway already did: a handler serves exactly one route. */
-export const routeAt = (method: string, path: string) => (routes: readonly ApiRoute[]): Route => {
+export const routeAt = (method: string, path: string): RoutePicker => (routes) => {
   const found = routes.find((r) => r.method === method && r.path === path);
   if (!found) throw new Error(`no route ${method} ${path}`);
+  return found.route;
+};
+
+/**
+ * One function for a group of routes (e.g. the admin API): the route is the one API Gateway matched,
+ * `event.routeKey` (`GET /admin/keys/{id}`), if it is in the group.
+ */
+export const routeByKey = (group: readonly string[]): RoutePicker => (routes, event) => {
+  const found = group.includes(event.routeKey) ? routes.find((r) => routeKey(r) === event.routeKey) : undefined;
+  if (!found) throw new HttpError(404, 'not_found', `No route for ${event.routeKey}.`);
   return found.route;
 };

@@ -6,7 +6,8 @@ import type { MetricsSink } from '../../ports/metrics-sink';
 import { loadAwsConfig, type AwsConfig } from '../config/app-config';
 import { buildAwsContainer } from '../container/aws-container';
 import { TOKENS } from '../container/tokens';
-import { apiRoutes, type ApiRoute } from '../http/routes/api-routes';
+import { resolveRoutes } from '../container/routes';
+import type { ApiRoute } from '../http/routes/api-routes';
 
 export interface AwsRuntime {
   readonly config: AwsConfig;
@@ -36,14 +37,7 @@ async function buildRuntime(env: Readonly<Record<string, string | undefined>>): 
   const fromSsm = env.CONFIG_SOURCE === 'env' ? {} : await readConfigPath(`/cloud-sayings/${appEnv}/`, env.AWS_REGION);
   const config = loadAwsConfig(fromSsm, env);
   const container = buildAwsContainer({ config, env, logger });
-  const routes = apiRoutes({
-    getSaying: container.get(TOKENS.GetSaying),
-    submitFeedback: container.get(TOKENS.SubmitFeedback),
-    getStats: container.get(TOKENS.GetStats),
-    getHealth: container.get(TOKENS.GetHealth),
-    catalog: container.get(TOKENS.Catalog),
-    bodyLimitBytes: config.BODY_LIMIT_BYTES,
-  });
+  const routes = resolveRoutes(container);
   return { config, routes, logger, metrics: container.get<MetricsSink>(TOKENS.MetricsSink) };
 }
 

@@ -16,6 +16,7 @@ import type { RedisHandle } from '../container/cache-and-limits';
 import { buildLocalContainer } from '../container/local-container';
 import { buildModelProviders, buildSecretStore, configuredVendors } from '../container/model-providers';
 import { buildCatalog } from '../../domain/catalog/model-catalog';
+import { resolveRoutes } from '../container/routes';
 import { TOKENS } from '../container/tokens';
 import { createApp } from '../http/app';
 import type { ModelDirectory } from '../../application/sayings/models';
@@ -66,11 +67,7 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
     logger.info('model', { model: m.key, status: models.isLive(m.key) ? 'live' : 'offline', provider: models.provider(m.key)?.name });
   }
   const app = createApp({
-    getSaying: container.get(TOKENS.GetSaying),
-    submitFeedback: container.get(TOKENS.SubmitFeedback),
-    getStats: container.get(TOKENS.GetStats),
-    getHealth: container.get(TOKENS.GetHealth),
-    catalog: container.get(TOKENS.Catalog),
+    routes: resolveRoutes(container),
     logger,
     allowedOrigins: parseOrigins(config.ALLOWED_ORIGINS),
     bodyLimitBytes: config.BODY_LIMIT_BYTES,

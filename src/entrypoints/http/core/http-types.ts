@@ -2,6 +2,8 @@
 export interface HttpRequest {
   readonly method: string;
   readonly path: string;
+  /** Path parameters of the matched route (`/jobs/{id}` → `{ id }`), already URL-decoded. */
+  readonly params: Readonly<Record<string, string>>;
   /** Repeated parameters arrive as arrays, so validation can refuse them. */
   readonly query: Readonly<Record<string, string | readonly string[] | undefined>>;
   /** Lower-cased names. */

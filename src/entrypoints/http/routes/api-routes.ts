@@ -18,11 +18,17 @@ export interface ApiDeps {
   readonly bodyLimitBytes: number;
 }
 
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
 export interface ApiRoute {
-  readonly method: 'GET' | 'POST';
+  readonly method: HttpMethod;
+  /** API Gateway's syntax for parameters: `/jobs/{id}`. Together with the method, the route key. */
   readonly path: string;
   readonly route: Route;
 }
+
+/** `GET /jobs/{id}`: how API Gateway names a route (`event.routeKey`) and how a handler finds it. */
+export const routeKey = (r: Pick<ApiRoute, 'method' | 'path'>): string => `${r.method} ${r.path}`;
 
 /** The product's API, door-independent: Express serves it locally, one Lambda per route in AWS. */
 export function apiRoutes(deps: ApiDeps): readonly ApiRoute[] {
