@@ -3,7 +3,7 @@ import { effectiveMaxTokens, estimateRequest, type RequestEstimate } from '../..
 import { err, ok, type Result } from '../../domain/shared/result';
 import { checkUserText } from '../../domain/text/user-text';
 import type { LlmMessage, LlmProvider } from '../../ports/llm-provider';
-import type { RateLimiter } from '../../ports/rate-limiter';
+import type { RateDecision, RateLimiter } from '../../ports/rate-limiter';
 import type { ModelDirectory } from '../sayings/models';
 import type { GatewayChatRequest, GatewayFailure, GatewaySettings, RateLimitView, ServedModel } from './chat-request';
 import type { GatewayCaller } from './gateway-caller';
@@ -66,6 +66,14 @@ export class GatewayAdmission {
     }
     const maxTokens = effectiveMaxTokens(request.maxTokens, model.value.spec, defaultMaxTokens);
     return ok({ ...model.value, messages, maxTokens, estimate: estimateRequest(model.value.spec, messages, maxTokens) });
+  }
+
+  /** One request against the key's RPM alone: the endpoints that call no model (`/v1/models`, `/v1/usage`). */
+  async admitRequest(caller: GatewayCaller): Promise<Result<RateDecision, GatewayFailure>> {
+    const rpm = caller.rpm ?? this.settings.defaultRpm;
+    const decision = await this.limiter.take(`gw:{${caller.keyId}}:rpm`, { limit: rpm, windowMs: WINDOW_MS });
+    if (decision.allowed) return ok(decision);
+    return err({ code: 'rate_limit_requests', param: undefined, retryAfterMs: decision.retryAfterMs, message: `Rate limit reached: ${rpm} requests per minute for this key. Try again in ${seconds(decision.retryAfterMs)}.` });
   }
 
   /** RPM and TPM together, all or nothing, shared by every instance through the limiter. */

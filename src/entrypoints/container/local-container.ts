@@ -30,6 +30,7 @@ import { GetHealthUseCase } from '../../application/get-health/get-health.use-ca
 import { SeedCollectionUseCase } from '../../application/seed-collection/seed-collection.use-case';
 import type { AppConfig, LocalConfig } from '../config/app-config';
 import { bindCacheAndLimits } from './cache-and-limits';
+import { bindGateway } from './gateway-bindings';
 import { TOKENS as T } from './tokens';
 
 export interface LocalRuntime {
@@ -121,4 +122,5 @@ export function bindApplication(c: Container, config: AppConfig): void {
   );
   c.bind(T.GetHealth).toResolvedValue((m: ModelDirectory, s: SayingRepo) => new GetHealthUseCase(m, s), [T.ModelDirectory, T.SayingRepo]);
   c.bind(T.SeedCollection).toResolvedValue((s: SayingRepo, l: Logger) => new SeedCollectionUseCase(s, l), [T.SayingRepo, T.Logger]);
+  bindGateway(c, config);
 }

@@ -28,4 +28,10 @@ export const TOKENS = {
   GetHealth: Symbol.for('GetHealth'),
   SeedCollection: Symbol.for('SeedCollection'),
   GatewayKeys: Symbol.for('GatewayKeys'),
+  GatewayAdmission: Symbol.for('GatewayAdmission'),
+  GatewayCache: Symbol.for('GatewayCache'),
+  GatewaySettlement: Symbol.for('GatewaySettlement'),
+  GatewayChat: Symbol.for('GatewayChat'),
+  GatewayModels: Symbol.for('GatewayModels'),
+  GatewayUsage: Symbol.for('GatewayUsage'),
 } as const;

@@ -19,6 +19,7 @@ import { buildCatalog } from '../../domain/catalog/model-catalog';
 import { resolveRoutes } from '../container/routes';
 import { TOKENS } from '../container/tokens';
 import { createApp } from '../http/app';
+import { gatewayErrorShape } from '../http/routes/gateway/gateway-routes';
 import type { ModelDirectory } from '../../application/sayings/models';
 
 export interface LocalApp {
@@ -72,6 +73,7 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
     allowedOrigins: parseOrigins(config.ALLOWED_ORIGINS),
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
+    errorShapes: [gatewayErrorShape(logger)],
     ...(options.webDir === undefined ? {} : { webDir: options.webDir }),
   });
   return {
