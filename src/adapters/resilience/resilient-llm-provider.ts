@@ -6,6 +6,7 @@ import type { Clock } from '../../ports/clock';
 import type { Logger } from '../../ports/logger';
 import { LlmProviderError, type LlmProvider, type LlmRequest, type LlmResult, type LlmStreamEvent } from '../../ports/llm-provider';
 import type { RandomSource } from '../../ports/random-source';
+import { attemptSignal, type AttemptSignal } from './attempt-signal';
 
 export interface ResilienceSettings {
   readonly maxAttempts: number;
@@ -86,11 +87,13 @@ export class ResilientLlmProvider implements LlmProvider {
     this.budget = depositRequest(this.settings.retryBudget, this.budget);
     const deadline = this.clock.monotonicMs() + (request.timeoutMs ?? this.settings.defaultTimeoutMs);
     for (let attempt = 0; ; attempt++) {
-      const signal = this.attemptSignal(request.signal, deadline);
+      const attemptSignal = this.attemptSignal(request.signal, deadline);
+      const signal = attemptSignal.signal;
       let started = false;
+      let iterator: AsyncIterator<LlmStreamEvent> | undefined;
       try {
         const events = await this.circuit.execute(async () => {
-          const iterator = this.inner.stream({ ...request, signal })[Symbol.asyncIterator]();
+          iterator = this.inner.stream({ ...request, signal })[Symbol.asyncIterator]();
           const first = await iterator.next();
           return { iterator, first };
         });
@@ -99,6 +102,7 @@ export class ResilientLlmProvider implements LlmProvider {
           yield events.first.value;
           for (let next = await events.iterator.next(); !next.done; next = await events.iterator.next()) yield next.value;
         }
+        iterator = undefined;
         return;
       } catch (error) {
         const mapped = toProviderError(error, this.name, signal);
@@ -108,23 +112,27 @@ export class ResilientLlmProvider implements LlmProvider {
         await sleep(delay, undefined, request.signal ? { signal: request.signal } : undefined).catch(() => {
           throw this.final(mapped, deadline);
         });
+      } finally {
+        // A consumer that stopped early (or a failed attempt) lets go of the provider's stream, and of the timer.
+        if (iterator) await iterator.return?.().catch(() => undefined);
+        attemptSignal.release();
       }
     }
   }
 
   private async attempt<T>(request: LlmRequest, deadline: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const signal = this.attemptSignal(request.signal, deadline);
+    const { signal, release } = this.attemptSignal(request.signal, deadline);
     try {
       return await this.circuit.execute(() => call(signal));
     } catch (error) {
       throw toProviderError(error, this.name, signal);
+    } finally {
+      release();
     }
   }
 
-  private attemptSignal(caller: AbortSignal | undefined, deadline: number): AbortSignal {
-    const left = Math.max(1, Math.floor(deadline - this.clock.monotonicMs()));
-    const timeout = AbortSignal.timeout(left);
-    return caller ? AbortSignal.any([caller, timeout]) : timeout;
+  private attemptSignal(caller: AbortSignal | undefined, deadline: number): AttemptSignal {
+    return attemptSignal(caller, Math.max(1, Math.floor(deadline - this.clock.monotonicMs())));
   }
 
   /** The wait before the next attempt, or undefined when there must be none. */

@@ -32,7 +32,9 @@ export class GatewayResponseCache {
     return this.ttlMs > 0;
   }
 
+  /** Empty when the cache is off: nothing is hashed for a lookup that cannot happen. */
   keyFor(parts: CacheKeyParts): string {
+    if (!this.enabled) return '';
     const text = cacheKeyText({ scope: parts.keyId, model: parts.model, messages: parts.messages, maxTokens: parts.maxTokens, options: parts.options });
     return `gw:${this.hasher.sha256Hex(text)}`;
   }

@@ -12,9 +12,11 @@ import { SsmSecretStore } from '../../adapters/aws/ssm-secret-store';
 import { EnvironmentSecretStore } from '../../adapters/secrets/environment-secret-store';
 import { OfflineLlmProvider } from '../../adapters/offline/offline-llm-provider';
 import { OpenAiLlmProvider } from '../../adapters/providers/openai/openai-llm-provider';
+import { OpenAiHttpLlmProvider } from '../../adapters/providers/openai/openai-http-llm-provider';
 import { AnthropicLlmProvider } from '../../adapters/providers/anthropic/anthropic-llm-provider';
 import { BedrockLlmProvider } from '../../adapters/providers/bedrock/bedrock-llm-provider';
 import { DEFAULT_RESILIENCE, ResilientLlmProvider } from '../../adapters/resilience/resilient-llm-provider';
+import { createNodeHttpFetch } from '../../adapters/providers/shared/node-http-fetch';
 import type { AppConfig } from '../config/app-config';
 
 export const OPENAI_KEY = 'OPENAI_API_KEY';
@@ -55,7 +57,8 @@ export function buildModelProviders(deps: ProviderDeps): ModelProviders {
   const resilient = (inner: LlmProvider) => new ResilientLlmProvider(inner, DEFAULT_RESILIENCE, clock, random, logger);
   const live: Partial<Record<Vendor, LlmProvider>> = {};
   if (deps.configured.openai) {
-    live.openai = resilient(new OpenAiLlmProvider({ apiKey: () => secrets.get(OPENAI_KEY), baseURL: config.OPENAI_BASE_URL, clock }));
+    const openai = { apiKey: () => secrets.get(OPENAI_KEY), baseURL: config.OPENAI_BASE_URL, clock };
+    live.openai = resilient(config.OPENAI_CLIENT === 'sdk' ? new OpenAiLlmProvider({ ...openai, fetch: createNodeHttpFetch() }) : new OpenAiHttpLlmProvider(openai));
   }
   if (deps.configured.anthropic) {
     live.anthropic = resilient(new AnthropicLlmProvider({ apiKey: () => secrets.get(ANTHROPIC_KEY), baseURL: config.ANTHROPIC_BASE_URL, clock }));

@@ -2,7 +2,8 @@ import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from '../../ports/logger';
 import { errorResponse } from './core/error-response';
-import { isStreamResponse, type HttpRequest, type HttpResponse, type HttpStreamResponse, type Route } from './core/http-types';
+import { isStreamResponse, type HttpRequest, type HttpResponse, type Route } from './core/http-types';
+import { writeStream } from './core/node-stream';
 import { declaredLengthTooLarge } from './core/json-body';
 import { HttpError } from './http-error';
 import { accessLog, requestId } from './middleware';
@@ -81,42 +82,6 @@ function serve(route: Route): RequestHandler {
     if (isStreamResponse(response)) await writeStream(res, response);
     else send(res, response);
   };
-}
-
-/**
- * Each piece goes out as soon as the route yields it (headers first, no buffering, Nagle off), waiting for the
- * socket to drain when the client reads slowly. A client that left stops the loop; `return()` lets the route's
- * generator settle what was sent, while the aborted request signal has already stopped the upstream call.
- */
-export async function writeStream(res: Response, response: HttpStreamResponse): Promise<void> {
-  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
-  res.status(response.status);
-  res.socket?.setNoDelay(true);
-  res.flushHeaders();
-  const pieces = response.stream[Symbol.asyncIterator]();
-  let complete = false;
-  try {
-    for (let next = await pieces.next(); !next.done; next = await pieces.next()) {
-      if (res.destroyed) break;
-      if (!res.write(next.value)) await drained(res);
-    }
-    complete = !res.destroyed;
-  } finally {
-    if (!complete) await pieces.return?.(undefined);
-    res.end();
-  }
-}
-
-function drained(res: Response): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }
 
 function send(res: Response, response: HttpResponse): void {

@@ -1,5 +1,6 @@
 import type { Container } from 'inversify';
 import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { resolve } from 'node:path';
 import { COLLECTION_ENTRIES } from '../../adapters/collection/collection-entries';
 import { FileState } from '../../adapters/file/file-state';
@@ -19,11 +20,13 @@ import { buildCatalog } from '../../domain/catalog/model-catalog';
 import { resolveRoutes } from '../container/routes';
 import { TOKENS } from '../container/tokens';
 import { createApp } from '../http/app';
-import { gatewayErrorShape } from '../http/routes/gateway/gateway-routes';
+import { gatewayErrorShape, withGatewayDoor } from '../http/routes/gateway/gateway-routes';
 import type { ModelDirectory } from '../../application/sayings/models';
 
 export interface LocalApp {
   readonly app: Express;
+  /** What the HTTP server runs: the gateway's own door for `/v1/`, the Express app for the rest. */
+  readonly listener: RequestListener;
   readonly container: Container;
   readonly config: LocalConfig;
   readonly logger: Logger;
@@ -67,8 +70,9 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
   for (const m of models.sayingModels()) {
     logger.info('model', { model: m.key, status: models.isLive(m.key) ? 'live' : 'offline', provider: models.provider(m.key)?.name });
   }
+  const routes = resolveRoutes(container);
   const app = createApp({
-    routes: resolveRoutes(container),
+    routes,
     logger,
     allowedOrigins: parseOrigins(config.ALLOWED_ORIGINS),
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
@@ -78,6 +82,7 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
   });
   return {
     app,
+    listener: withGatewayDoor(app, routes, logger, config.GATEWAY_BODY_LIMIT_BYTES),
     container,
     config,
     logger,

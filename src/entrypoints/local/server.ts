@@ -7,7 +7,7 @@ import { createLocalApp } from './local-app';
 /** `npm start`: the local profile on one machine, no cloud account and no API keys needed. */
 async function main(): Promise<void> {
   const local = await createLocalApp({ env: process.env, webDir: join(__dirname, '..', 'web') });
-  const server = createServer(local.app);
+  const server = createServer(local.listener);
   server.keepAliveTimeout = 65_000;
   server.listen(local.config.PORT, local.config.HOST, () => {
     const address = server.address();

@@ -52,7 +52,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       options.configure?.(c);
     },
   });
-  const server: Server = createServer(harness.local.app);
+  const server: Server = createServer(harness.local.listener);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -26,8 +26,12 @@ export class TestGatewayKeys implements GatewayKeys {
   readonly uses: { readonly keyId: string; readonly use: KeyUse; readonly reservation: BudgetReservation | undefined }[] = [];
 
   issue(spec: KeySpec = {}): IssuedKey {
+    return this.register(`cs_test_${randomBytes(18).toString('base64url')}`, spec);
+  }
+
+  /** A key whose secret the caller chose (a server script told it by its environment). */
+  register(key: string, spec: KeySpec = {}): IssuedKey {
     const keyId = spec.keyId ?? `key-${++this.sequence}`;
-    const key = `cs_test_${randomBytes(18).toString('base64url')}`;
     this.byKey.set(key, {
       keyId,
       name: spec.name ?? keyId,

@@ -13,6 +13,8 @@ export interface OpenAiSettings {
   readonly baseURL: string | undefined;
   /** Turns a `Retry-After` date into a delay. */
   readonly clock: Clock;
+  /** The SDK's transport; the built-in fetch when absent (see createNodeHttpFetch). */
+  readonly fetch?: typeof fetch;
 }
 
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -70,6 +72,7 @@ export class OpenAiLlmProvider implements LlmProvider {
         project: null,
         // The SDK logs to the console, past our redacting logger; failures reach us as errors instead.
         logLevel: 'off',
+        ...(this.settings.fetch ? { fetch: this.settings.fetch } : {}),
       });
     }
     return this.client;

@@ -2,7 +2,7 @@ import type { ChatCompletionUseCase } from '../../../../application/gateway/chat
 import type { ReplyMeta } from '../../../../application/gateway/chat-request';
 import type { GatewayKeys } from '../../../../application/gateway/gateway-caller';
 import type { Route } from '../../core/http-types';
-import { parseChatRequest, type SchemaLimits } from './chat-request-schema';
+import { chatRequestParser, type SchemaLimits } from './chat-request-schema';
 import { authenticate } from './gateway-auth';
 import { readGatewayJson } from './gateway-body';
 import { failureResponse, openAiError, UNAUTHORIZED } from './openai-errors';
@@ -28,14 +28,14 @@ export function replyHeaders(meta: ReplyMeta): Record<string, string> {
 }
 
 /** `POST /v1/chat/completions`, JSON or SSE, in OpenAI's shapes. */
-export const chatCompletionsRoute =
-  (deps: ChatRouteDeps): Route =>
-  async (request) => {
+export function chatCompletionsRoute(deps: ChatRouteDeps): Route {
+  const parseChatRequest = chatRequestParser(deps.limits);
+  return async (request) => {
     const caller = await authenticate(deps.keys, request);
     if (!caller) return UNAUTHORIZED;
     const body = readGatewayJson(request, deps.bodyLimitBytes);
     if (!body.ok) return body.error;
-    const parsed = parseChatRequest(body.value, deps.limits);
+    const parsed = parseChatRequest(body.value);
     if (!parsed.ok) return openAiError(400, parsed.error.message, 'invalid_request_error', parsed.error.code, parsed.error.param);
     const { includeUsage, ...chatRequest } = parsed.value;
     const outcome = await deps.chat.execute(caller, { ...chatRequest, signal: request.signal });
@@ -54,3 +54,4 @@ export const chatCompletionsRoute =
       stream: sseFrames(meta, outcome.value.events, includeUsage),
     };
   };
+}

@@ -83,7 +83,15 @@ type ChatBody = z.infer<ReturnType<typeof chatSchema>>;
  * text again (seed 002's defence in depth). Only model, messages, max_tokens and temperature go upstream, so no
  * field can reach the upstream URL or credentials — steering fields are refused by name all the same.
  */
-export function parseChatRequest(body: unknown, limits: SchemaLimits): Result<Omit<GatewayChatRequest, 'signal'> & { includeUsage: boolean }, SchemaProblem> {
+export type ParsedChatRequest = Omit<GatewayChatRequest, 'signal'> & { readonly includeUsage: boolean };
+
+/** Builds the schema once (zod compiles it on first use; building it per request costs more than the parse). */
+export function chatRequestParser(limits: SchemaLimits): (body: unknown) => Result<ParsedChatRequest, SchemaProblem> {
+  const schema = chatSchema(limits);
+  return (body) => parseChatRequest(body, schema);
+}
+
+function parseChatRequest(body: unknown, schema: ReturnType<typeof chatSchema>): Result<ParsedChatRequest, SchemaProblem> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return err({ message: 'The body must be a JSON object.', param: null, code: 'invalid_value' });
   for (const field of Object.keys(body)) {
     if (STEERING.has(field.toLowerCase())) {
@@ -97,7 +105,7 @@ export function parseChatRequest(body: unknown, limits: SchemaLimits): Result<Om
   if (typeof model === 'string' && !MODEL_NAME.test(model)) {
     return err({ message: 'The model id may hold only letters, digits, ".", "_", ":" and "-" (at most 128).', param: 'model', code: 'invalid_model' });
   }
-  const parsed = chatSchema(limits).safeParse(body);
+  const parsed = schema.safeParse(body);
   if (!parsed.success) return err(problemOf(parsed.error));
   return ok(toRequest(parsed.data));
 }
@@ -118,7 +126,7 @@ function pathOf(path: readonly PropertyKey[]): string {
   return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out === '' ? String(part) : `${out}.${String(part)}`), '');
 }
 
-function toRequest(body: ChatBody): Omit<GatewayChatRequest, 'signal'> & { includeUsage: boolean } {
+function toRequest(body: ChatBody): ParsedChatRequest {
   const messages = body.messages.map((m) => ({
     role: m.role === 'developer' ? ('system' as const) : m.role,
     content: typeof m.content === 'string' ? m.content : m.content.map((p) => p.text).join(''),

@@ -1,3 +1,5 @@
+import type { RequestListener } from 'node:http';
+import { gatewayDoor } from '../../gateway-door';
 import type { ApiRoute } from '../api-routes';
 import { chatCompletionsRoute, type ChatRouteDeps } from './chat-completions.route';
 import { modelRoute, modelsRoute, type ModelsRouteDeps } from './models.route';
@@ -34,3 +36,13 @@ export function gatewayRoutes(deps: GatewayRouteDeps): readonly ApiRoute[] {
 
 /** For the Express door: its own 404, 405, 413 and 415 on `/v1/` paths in OpenAI's shape. */
 export const gatewayErrorShape = (logger: Logger) => ({ prefix: GATEWAY_PREFIX, respond: (error: unknown) => openAiErrorResponse(error, logger) });
+
+/**
+ * The server's request listener: the gateway's own lean door for `/v1/` (ADR 0015), the Express app for the rest.
+ * Without gateway routes (no key store bound) it is the Express app itself.
+ */
+export function withGatewayDoor(app: RequestListener, routes: readonly ApiRoute[], logger: Logger, bodyLimitBytes: number): RequestListener {
+  const gateway = routes.filter((r) => r.path.startsWith(GATEWAY_PREFIX));
+  if (gateway.length === 0) return app;
+  return gatewayDoor({ routes: gateway, prefix: GATEWAY_PREFIX, fallback: app, errorResponse: (error) => openAiErrorResponse(error, logger), logger, bodyLimitBytes });
+}
