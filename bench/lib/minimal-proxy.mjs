@@ -1,5 +1,6 @@
-// The floor a gateway is measured against: node:http in, the body forwarded unchanged to UPSTREAM_URL through an
-// undici keep-alive pool, the upstream's JSON passed back. No auth, no validation, no limits, no logging.
+// The floor a gateway is measured against (TOOLCHAIN.md: "JSON in, keep-alive upstream pool, JSON out"): node:http
+// in, the body parsed and re-serialised to UPSTREAM_URL through an undici keep-alive pool, the upstream's JSON
+// parsed and re-serialised back. No auth, no validation, no limits, no logging.
 import { createServer } from 'node:http';
 import { Pool } from 'undici';
 
@@ -17,9 +18,9 @@ const server = createServer((req, res) => {
         method: 'POST',
         path: `${upstream.pathname.replace(/\/$/, '')}/chat/completions`,
         headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' },
-        body: Buffer.concat(chunks),
+        body: JSON.stringify(JSON.parse(Buffer.concat(chunks).toString('utf8'))),
       });
-      const text = await answer.body.text();
+      const text = JSON.stringify(await answer.body.json());
       res.writeHead(answer.statusCode, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
     } catch (error) {
       res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: String(error), type: 'server_error', param: null, code: null } }));

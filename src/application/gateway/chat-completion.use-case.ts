@@ -36,6 +36,8 @@ interface Call {
  * to the model's provider, and settled — usage, spend, reservation released — however it ends.
  */
 export class ChatCompletionUseCase {
+  private readonly settling = new Set<Promise<void>>();
+
   constructor(
     private readonly admission: GatewayAdmission,
     private readonly cache: GatewayResponseCache,
@@ -57,14 +59,17 @@ export class ChatCompletionUseCase {
     const cacheKey = this.cache.keyFor({ keyId: caller.keyId, model: spec.key, messages, maxTokens, options: { ...request.options, temperature: request.temperature } });
     const call: Call = { caller, request, prepared: prepared.value, limits: admitted.value, cacheKey, startedMs };
 
-    const cached = await this.cache.get(cacheKey);
+    const cached = this.cache.enabled ? await this.cache.get(cacheKey) : undefined;
     if (cached) {
-      await this.settle(call, undefined, { usage: undefined, llmLatencyMs: 0, latencyMs: this.elapsed(startedMs), errorCode: undefined, partial: false }, true);
+      const settled = this.settleLater(call, undefined, { usage: undefined, llmLatencyMs: 0, latencyMs: this.elapsed(startedMs), errorCode: undefined, partial: false }, true);
       const meta = this.meta(call, 'HIT');
-      return ok(request.stream ? { kind: 'stream', meta, events: replayCompletion(cached) } : { kind: 'completion', meta, completion: cached });
+      if (!request.stream) return ok({ kind: 'completion', meta, completion: cached, settled });
+      await settled;
+      return ok({ kind: 'stream', meta, events: replayCompletion(cached) });
     }
 
-    const reserved = await this.keys.reserveBudget(caller, prepared.value.estimate.reserveNano);
+    // The seam promises no storage call for a key without a budget; skipping the call saves the round trip too.
+    const reserved = caller.budgetNano === undefined ? { ok: true as const, reservation: undefined } : await this.keys.reserveBudget(caller, prepared.value.estimate.reserveNano);
     if (!reserved.ok) {
       return this.fail(call, undefined, {
         code: 'budget_exceeded',
@@ -84,10 +89,28 @@ export class ChatCompletionUseCase {
     } catch (error) {
       return this.failUpstream(call, reservation, error);
     }
-    await this.cache.set(call.cacheKey, completion);
     const now = this.clock.monotonicMs();
-    await this.settle(call, reservation, { usage: completion.usage, llmLatencyMs: now - llmStartedMs, latencyMs: now - call.startedMs, errorCode: undefined, partial: false }, false);
-    return ok({ kind: 'completion', meta: this.meta(call, 'MISS'), completion });
+    const settled = this.settleLater(call, reservation, { usage: completion.usage, llmLatencyMs: now - llmStartedMs, latencyMs: now - call.startedMs, errorCode: undefined, partial: false }, false, completion);
+    return ok({ kind: 'completion', meta: this.meta(call, 'MISS'), completion, settled });
+  }
+
+  /** Resolves once every settlement started so far has finished (shutdown, tests). */
+  async settledAll(): Promise<void> {
+    while (this.settling.size > 0) await Promise.all([...this.settling]);
+  }
+
+  /** The cache write and the settlement of a successful answer, off its response path and tracked until done. */
+  private settleLater(call: Call, reservation: BudgetReservation | undefined, end: StreamEnd, cacheHit: boolean, completion?: Completion): Promise<void> {
+    // A macrotask later: microtasks would still run before the door writes the answer.
+    const work = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(async () => {
+        if (completion) await this.cache.set(call.cacheKey, completion);
+        await this.settle(call, reservation, end, cacheHit);
+      })
+      .catch((error: unknown) => this.logger.error('gateway settlement failed', { error: error instanceof Error ? error.name : 'unknown' }));
+    this.settling.add(work);
+    void work.finally(() => this.settling.delete(work));
+    return work;
   }
 
   /**

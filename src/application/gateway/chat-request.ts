@@ -90,7 +90,17 @@ export interface ReplyMeta {
 }
 
 export type ChatOutcome =
-  | { readonly kind: 'completion'; readonly meta: ReplyMeta; readonly completion: Completion }
+  | {
+      readonly kind: 'completion';
+      readonly meta: ReplyMeta;
+      readonly completion: Completion;
+      /**
+       * The settlement (usage line, key spend, reservation released), still running: it is off the response's
+       * path, so the client does not wait for it. Never rejects. A door whose process may freeze once it answers
+       * (Lambda) awaits it first.
+       */
+      readonly settled: Promise<void>;
+    }
   | { readonly kind: 'stream'; readonly meta: ReplyMeta; readonly events: AsyncIterable<ChatStreamEvent> };
 
 export interface GatewaySettings {

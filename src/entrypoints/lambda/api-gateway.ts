@@ -55,7 +55,10 @@ export function routeHandler(pick: RoutePicker, runtime: () => Promise<AwsRuntim
       const route = pick(rt.routes, event);
       return await requestContext.run({ requestId }, async () => {
         const response = await route(toHttpRequest(event));
-        return isStreamResponse(response) ? bufferedResult(response, requestId) : toResult(response, requestId);
+        if (isStreamResponse(response)) return bufferedResult(response, requestId);
+        // The container freezes once the handler returns: work the route left running finishes first.
+        await response.after;
+        return toResult(response, requestId);
       });
     } catch (error) {
       const logger = rt?.logger ?? { error: (m: string, f?: object) => process.stderr.write(`${JSON.stringify({ level: 'ERROR', message: m, ...f })}\n`) };

@@ -9,6 +9,7 @@ import { MemoryState } from '../../adapters/memory/memory-state';
 import { CryptoRandomSource } from '../../adapters/system/crypto-random-source';
 import { SystemClock } from '../../adapters/system/system-clock';
 import type { PoolBuilder } from '../../application/sayings/pool-builder';
+import type { ChatCompletionUseCase } from '../../application/gateway/chat-completion.use-case';
 import type { SeedCollectionUseCase } from '../../application/seed-collection/seed-collection.use-case';
 import type { Logger } from '../../ports/logger';
 import type { Clock } from '../../ports/clock';
@@ -88,6 +89,7 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
     logger,
     close: async () => {
       await container.get<PoolBuilder>(TOKENS.PoolBuilder).settled();
+      if (container.isBound(TOKENS.GatewayKeys)) await container.get<ChatCompletionUseCase>(TOKENS.GatewayChat).settledAll();
       await fileState?.close();
       await container.get<RedisHandle>(TOKENS.Redis).close();
       pinoLogger?.flush();

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Container } from 'inversify';
 import OpenAI from 'openai';
+import type { ChatCompletionUseCase } from '../../../src/application/gateway/chat-completion.use-case';
 import { TOKENS } from '../../../src/entrypoints/container/tokens';
 import { startAnthropicFake } from '../fakes/anthropic-fake';
 import { startOpenAiFake, type FakeServer } from '../fakes/openai-fake';
@@ -22,6 +23,8 @@ export interface Gateway {
   readonly url: string;
   /** The official SDK pointed at the gateway, retries off so every status is seen as it is. */
   client(key: string, options?: { maxRetries?: number }): OpenAI;
+  /** Waits until every settlement (usage line, key spend) started so far is done: JSON answers settle after they are sent. */
+  settled(): Promise<void>;
   /** Every upstream request either fake received. */
   upstreamRequests(): number;
   close(): Promise<void>;
@@ -63,6 +66,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     anthropic,
     url,
     client: (key, o = {}) => new OpenAI({ apiKey: key, baseURL: `${url}/v1`, maxRetries: o.maxRetries ?? 0, timeout: 20_000 }),
+    settled: () => harness.local.container.get<ChatCompletionUseCase>(TOKENS.GatewayChat).settledAll(),
     upstreamRequests: () => openai.requests.length + anthropic.requests.length,
     close: async () => {
       server.closeAllConnections();

@@ -20,6 +20,11 @@ export interface HttpResponse {
   readonly headers?: Readonly<Record<string, string>>;
   /** Serialised as JSON. */
   readonly body: unknown;
+  /**
+   * Work the route left running after its answer (never rejects). A long-running server lets it finish on its
+   * own; a door whose process may freeze once it answers (Lambda) awaits it before returning.
+   */
+  readonly after?: Promise<unknown>;
 }
 
 /**

@@ -41,7 +41,9 @@ export function chatCompletionsRoute(deps: ChatRouteDeps): Route {
     const outcome = await deps.chat.execute(caller, { ...chatRequest, signal: request.signal });
     if (!outcome.ok) return failureResponse(outcome.error);
     const { meta } = outcome.value;
-    if (outcome.value.kind === 'completion') return { status: 200, headers: replyHeaders(meta), body: completionBody(meta, outcome.value.completion) };
+    if (outcome.value.kind === 'completion') {
+      return { status: 200, headers: replyHeaders(meta), body: completionBody(meta, outcome.value.completion), after: outcome.value.settled };
+    }
     return {
       status: 200,
       headers: {
