@@ -1,6 +1,7 @@
 import { findModel, type ModelCatalog, type ModelSpec } from '../../domain/catalog/model-catalog';
 import { effectiveMaxTokens, estimateRequest, type RequestEstimate } from '../../domain/gateway/request-budget';
 import { err, ok, type Result } from '../../domain/shared/result';
+import { echoable } from '../../domain/text/echo';
 import { checkUserText } from '../../domain/text/user-text';
 import type { LlmMessage, LlmProvider } from '../../ports/llm-provider';
 import type { RateDecision, RateLimiter } from '../../ports/rate-limiter';
@@ -37,9 +38,10 @@ export class GatewayAdmission {
     const spec = findModel(this.catalog, name);
     const provider = spec && this.models.provider(spec.key);
     if (!spec || !provider || (caller.allowedModels !== undefined && !caller.allowedModels.includes(spec.key))) {
+      const shown = echoable(name);
       return err({
         code: 'model_not_found',
-        message: `The model \`${name}\` does not exist or you do not have access to it; GET /v1/models lists the models this key can use.`,
+        message: `The model ${shown === undefined ? 'asked for' : `\`${shown}\``} does not exist or you do not have access to it; GET /v1/models lists the models this key can use.`,
         param: 'model',
       });
     }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { requestContext } from '../../adapters/logging/request-context';
+import { echoable } from '../../domain/text/echo';
 import type { Logger } from '../../ports/logger';
 import { isStreamResponse, type HttpRequest, type HttpResponse, type Route } from './core/http-types';
 import { writeStream } from './core/node-stream';
@@ -75,7 +76,7 @@ export function gatewayDoor(deps: GatewayDoorDeps): RequestListener {
     res.setHeader('x-request-id', requestId);
     const started = process.hrtime.bigint();
     res.once('finish', () => {
-      const fields = { method: req.method, path: url.split('?', 1)[0], status: res.statusCode, durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100 };
+      const fields = { method: req.method, path: loggablePath(url), status: res.statusCode, durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100 };
       if (res.statusCode >= 500) deps.logger.error('request failed', fields);
       else deps.logger.info('request', fields);
     });
@@ -171,6 +172,19 @@ function parseQuery(text: string): Record<string, string | string[]> {
     query[key] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
   }
   return query;
+}
+
+/**
+ * The path as the access log may keep it: no query string, and any segment that is not a plain name (a model id
+ * that looks like a key, a secret pasted into a URL) masked — a client's path is input too (FAULTS #28).
+ */
+function loggablePath(url: string): string {
+  const path = url.split('?', 1)[0] ?? '';
+  return path
+    .slice(0, 200)
+    .split('/')
+    .map((segment) => (segment === '' || echoable(safeDecode(segment)) !== undefined ? segment : '[redacted]'))
+    .join('/');
 }
 
 function safeDecode(part: string): string {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { GatewayChatRequest } from '../../../../application/gateway/chat-request';
 import { err, ok, type Result } from '../../../../domain/shared/result';
+import { echoable } from '../../../../domain/text/echo';
 
 export interface SchemaLimits {
   readonly maxMessages: number;
@@ -113,8 +114,9 @@ function parseChatRequest(body: unknown, schema: ReturnType<typeof chatSchema>):
 function problemOf(error: z.ZodError): SchemaProblem {
   const issue = error.issues[0];
   if (issue?.code === 'unrecognized_keys') {
-    const key = issue.keys[0] ?? '';
     const where = issue.path.length > 0 ? `${pathOf(issue.path)}.` : '';
+    const key = echoable(issue.keys[0] ?? '');
+    if (key === undefined) return { message: `Unrecognized request argument supplied${where ? ` in ${where.slice(0, -1)}` : ''}.`, param: null, code: 'unknown_parameter' };
     return { message: `Unrecognized request argument supplied: ${where}${key}`, param: `${where}${key}`, code: 'unknown_parameter' };
   }
   const param = issue ? pathOf(issue.path) : null;

@@ -2,6 +2,7 @@ import type { GatewayAdmission } from '../../../../application/gateway/admission
 import type { GatewayKeys } from '../../../../application/gateway/gateway-caller';
 import type { ListModelsUseCase } from '../../../../application/gateway/list-models.use-case';
 import type { Route } from '../../core/http-types';
+import { echoable } from '../../../../domain/text/echo';
 import { authenticate } from './gateway-auth';
 import { failureResponse, openAiError, UNAUTHORIZED } from './openai-errors';
 import { modelBody } from './openai-shapes';
@@ -33,6 +34,9 @@ export const modelRoute =
     if (!admitted.ok) return failureResponse(admitted.error);
     const name = request.params.model ?? '';
     const found = deps.listModels.execute(caller).find((m) => m.key === name || m.vendorModelId === name);
-    if (!found) return openAiError(404, `The model \`${name.slice(0, 128)}\` does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found', 'model');
+    if (!found) {
+      const shown = echoable(name);
+      return openAiError(404, `The model ${shown === undefined ? 'asked for' : `\`${shown}\``} does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found', 'model');
+    }
     return { status: 200, body: modelBody(found) };
   };

@@ -4,6 +4,7 @@ import type { GatewayKeys } from '../../../../application/gateway/gateway-caller
 import type { GetUsageUseCase, UsageView } from '../../../../application/gateway/get-usage.use-case';
 import type { UsageFigures } from '../../../../domain/gateway/key-usage';
 import { nanoToUsd } from '../../../../domain/cost/money';
+import { echoable } from '../../../../domain/text/echo';
 import type { Route } from '../../core/http-types';
 import { authenticate } from './gateway-auth';
 import { failureResponse, openAiError, UNAUTHORIZED } from './openai-errors';
@@ -64,8 +65,9 @@ export const usageRoute =
     const query = querySchema.safeParse(request.query);
     if (!query.success) {
       const issue = query.error.issues[0];
-      const param = issue?.code === 'unrecognized_keys' ? (issue.keys[0] ?? null) : (issue?.path.join('.') ?? null);
-      const message = issue?.code === 'unrecognized_keys' ? `Unrecognized query parameter: ${param}` : `Invalid ${param}: ${issue?.message ?? 'invalid value'}.`;
+      const unknown = issue?.code === 'unrecognized_keys' ? echoable(issue.keys[0] ?? '') : undefined;
+      const param = issue?.code === 'unrecognized_keys' ? (unknown ?? null) : (issue?.path.join('.') ?? null);
+      const message = issue?.code === 'unrecognized_keys' ? `Unrecognized query parameter${unknown ? `: ${unknown}` : ''}; only from and to are accepted.` : `Invalid ${param}: ${issue?.message ?? 'invalid value'}.`;
       return openAiError(400, message, 'invalid_request_error', 'invalid_value', param);
     }
     const admitted = await deps.admission.admitRequest(caller);
