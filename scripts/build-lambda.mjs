@@ -1,7 +1,7 @@
 // One minified CommonJS bundle per Lambda handler, written to <outdir>/lambda/<name>/index.js.
 import { build } from 'esbuild';
 
-export const LAMBDA_HANDLERS = ['get-saying', 'submit-feedback', 'get-stats', 'get-health'];
+export const LAMBDA_HANDLERS = ['get-saying', 'submit-feedback', 'get-stats', 'get-health', 'chat'];
 
 export default async function buildLambda(outdir) {
   await Promise.all(
