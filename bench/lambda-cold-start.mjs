@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const HANDLERS = ['get-saying', 'submit-feedback', 'get-stats', 'get-health'];
+const HANDLERS = ['get-saying', 'submit-feedback', 'get-stats', 'get-health', 'chat'];
 const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7);
 const MAX_BYTES = 1.5 * 1024 * 1024;
 const MAX_INIT_MS = 200;
@@ -23,6 +23,7 @@ const env = {
   SAYINGS_TABLE: 'bench-sayings',
   FEEDBACK_TABLE: 'bench-feedback',
   USAGE_TABLE: 'bench-usage',
+  SESSIONS_TABLE: 'bench-sessions',
   LOG_LEVEL: 'warn',
 };
 
