@@ -39,6 +39,8 @@ const sharedShape = {
     AWS_REGION: z.string().min(1).default('us-east-1'),
     /** Shared cache and limits across processes; without it both stay in process. */
     REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+    /** Every Redis key starts with it; default `cs:<APP_ENV>:` (`cs:local:` for npm start). */
+    REDIS_KEY_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, { error: 'must be 1–64 of A-Z a-z 0-9 _ . : -' }).optional(),
 };
 
 const latencyRange = (c: { OFFLINE_MIN_LATENCY_MS: number; OFFLINE_MAX_LATENCY_MS: number }) => c.OFFLINE_MIN_LATENCY_MS <= c.OFFLINE_MAX_LATENCY_MS;
