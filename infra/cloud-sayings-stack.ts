@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import { TABLES, TABLE_LOGICAL_NAMES, type TableLogicalName } from '../src/adapters/aws/dynamodb/table-design';
 import { buildCatalog } from '../src/domain/catalog/model-catalog';
 import { ApiFunction } from './constructs/api-function';
+import { CollectionSeed } from './constructs/collection-seed';
 import { Monitoring } from './constructs/monitoring';
 import { RedisCache } from './constructs/redis-cache';
 import { Tables } from './constructs/tables';
@@ -62,6 +63,7 @@ export class CloudSayingsStack extends Stack {
   readonly api: apigwv2.HttpApi;
   readonly web: WebSite;
   readonly monitoring: Monitoring;
+  readonly seed: CollectionSeed;
 
   constructor(scope: Construct, id: string, props: CloudSayingsStackProps) {
     super(scope, id, { description: `Cloud Sayings (${props.envName})`, ...props });
@@ -117,6 +119,20 @@ export class CloudSayingsStack extends Stack {
       functions.set(spec.name, fn);
     }
     this.functions = functions;
+
+    // The collection reaches DynamoDB with the deployment: listCollection (Query on its index + BatchGetItem),
+    // putIfAbsent (PutItem, then UpdateItem on the count item).
+    this.seed = new CollectionSeed(this, 'CollectionSeed', {
+      bundleDir: props.bundleDir,
+      environment,
+      retainLogs: settings.retainData,
+      ...(redis ? { network: { vpc: redis.vpc, securityGroup: redis.clientSecurityGroup, subnets: redis.subnets } } : {}),
+      after: [this.tables.byName.sayings],
+      statements: [
+        tableStatement(this.tables.byName.sayings, ['query', 'batchGet', 'put', 'update'], true),
+        readConfigStatement(this, params.configPath),
+      ],
+    });
 
     // The site comes first: in direct mode its domain is a CORS origin of the API. In CloudFront mode the
     // distribution points at the API instead (same origin, no CORS needed — and no dependency cycle).
@@ -192,6 +208,7 @@ export class CloudSayingsStack extends Stack {
       namespace,
       serviceName,
       settings,
+      redis: redis !== undefined,
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
     });
 
