@@ -94,6 +94,8 @@ export class CloudSayingsStack extends Stack {
       BEDROCK_REGIONS: settings.bedrockRegions.join(','),
       ...Object.fromEntries(TABLE_LOGICAL_NAMES.map((name) => [TABLE_ENV_VARS[name], this.tables.byName[name].tableName])),
       ...(redis ? { REDIS_URL: redis.url } : {}),
+      // Through CloudFront, API Gateway's source IP is CloudFront's; per-client limits need the viewer's.
+      ...(settings.apiViaCloudFront ? { CLIENT_IP_HEADER: 'cloudfront-viewer-address' } : {}),
     };
 
     const functions = new Map<FunctionSpec['name'], ApiFunction>();

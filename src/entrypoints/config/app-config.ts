@@ -61,6 +61,11 @@ export const awsConfigSchema = z
     USAGE_TABLE: tableName,
     METRICS_NAMESPACE: z.string().min(1).max(255).default('CloudSayings'),
     DYNAMODB_ENDPOINT: httpUrl.optional(),
+    /**
+     * A header that carries the client's address, set by a proxy in front (CloudFront: `cloudfront-viewer-address`,
+     * `ip:port`). Unset: API Gateway's source IP. Only for a proxy that overwrites what the client sent.
+     */
+    CLIENT_IP_HEADER: z.string().regex(/^[a-z0-9-]{1,64}$/, { error: 'must be a lower-case header name' }).optional(),
   })
   .refine(latencyRange, latencyRangeError);
 
