@@ -33,6 +33,17 @@ export function awsRuntime(env: Readonly<Record<string, string | undefined>> = p
   return pending;
 }
 
+/**
+ * Starts the cold-start work at module load, so it overlaps Lambda's init phase. A failure here must not be an
+ * unhandled rejection — that would kill the process at init, a crash loop with no response; the first
+ * invocation awaits the runtime again instead and answers with the API's error shape.
+ */
+export function startAwsRuntime(): Promise<AwsRuntime> {
+  const started = awsRuntime();
+  started.catch(() => undefined);
+  return started;
+}
+
 async function buildRuntime(env: Readonly<Record<string, string | undefined>>): Promise<AwsRuntime> {
   const level = (env.LOG_LEVEL ?? 'info').toUpperCase() as PowertoolsLevel;
   const logger = PowertoolsLogger.create(env.POWERTOOLS_SERVICE_NAME ?? 'cloud-sayings', level);
