@@ -428,6 +428,13 @@ describe('IAM', () => {
 });
 
 describe('secrets', () => {
+  it('behind CloudFront the functions take the client address from CloudFront-Viewer-Address; directly, from API Gateway', () => {
+    const header = (result: typeof dev) =>
+      [...functionsOf(result.resources).values()].map((f) => (f.props.Environment as { Variables: Json }).Variables.CLIENT_IP_HEADER);
+    expect(new Set(header(dev))).toEqual(new Set(['cloudfront-viewer-address']));
+    expect(new Set(header(direct))).toEqual(new Set([undefined]));
+  });
+
   it('the template creates no SSM parameter and carries no key material', () => {
     for (const result of [dev, prod, extras, direct]) {
       expect(ofType(result.resources, 'AWS::SSM::Parameter')).toHaveLength(0);
@@ -443,7 +450,7 @@ describe('secrets', () => {
         // Only names and non-secret settings: every variable is on this list.
         const allowed = new Set([
           ...['APP_ENV', 'LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'METRICS_NAMESPACE', 'SECRETS_SOURCE'],
-          ...['CLAUDE_PARAMETER_NAME', 'OPENAI_PARAMETER_NAME', 'BEDROCK_ENABLED', 'BEDROCK_REGIONS', 'REDIS_URL'],
+          ...['CLAUDE_PARAMETER_NAME', 'OPENAI_PARAMETER_NAME', 'BEDROCK_ENABLED', 'BEDROCK_REGIONS', 'REDIS_URL', 'CLIENT_IP_HEADER'],
           ...['SAYINGS_TABLE', 'FEEDBACK_TABLE', 'USAGE_TABLE', 'API_KEYS_TABLE', 'SESSIONS_TABLE', 'JOBS_TABLE'],
         ]);
         for (const name of Object.keys(env)) expect(allowed.has(name) ? name : `unexpected ${name}`).toBe(name);
