@@ -27,6 +27,9 @@ const FUNCTION_NAMES = ['get-saying', 'submit-feedback', 'get-stats', 'get-healt
 type FunctionName = (typeof FUNCTION_NAMES)[number];
 /** The functions that call models: they alone read the provider keys and may call Bedrock. */
 const CALLS_MODELS: ReadonlySet<FunctionName> = new Set(['get-saying', 'chat']);
+/** Functions that serve no route (asserted in their own suites), whose bundles the stack still needs. */
+const OTHER_BUNDLES = ['seed-collection'] as const;
+const OTHER_FUNCTION_IDS = /^CollectionSeed/;
 
 let workDir: string;
 let bundleDir: string;
@@ -78,7 +81,7 @@ function functionsOf(resources: Resources): Map<FunctionName, { id: string; prop
   const byName = new Map<FunctionName, { id: string; props: Json; roleId: string; statements: Statement[] }>();
   for (const [id, r] of ofType(resources, 'AWS::Lambda::Function')) {
     const env = (r.Properties?.Environment as { Variables?: Json } | undefined)?.Variables;
-    if (!env?.APP_ENV) continue;
+    if (!env?.APP_ENV || OTHER_FUNCTION_IDS.test(id)) continue;
     const name = FUNCTION_NAMES.find((n) => id.startsWith(n.replace(/(^|-)([a-z])/g, (_m, _d: string, c: string) => c.toUpperCase())));
     if (!name) throw new Error(`unexpected function ${id}`);
     const roleId = (r.Properties?.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] as string;
@@ -130,7 +133,7 @@ beforeAll(() => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloud-sayings-infra-'));
   bundleDir = path.join(workDir, 'lambda');
   webDir = path.join(workDir, 'web');
-  for (const name of FUNCTION_NAMES) {
+  for (const name of [...FUNCTION_NAMES, ...OTHER_BUNDLES]) {
     fs.mkdirSync(path.join(bundleDir, name), { recursive: true });
     fs.writeFileSync(path.join(bundleDir, name, 'index.js'), 'exports.handler = async () => ({ statusCode: 200 });\n');
   }
@@ -433,6 +436,13 @@ describe('IAM', () => {
 });
 
 describe('secrets', () => {
+  it('behind CloudFront the functions take the client address from CloudFront-Viewer-Address; directly, from API Gateway', () => {
+    const header = (result: typeof dev) =>
+      [...functionsOf(result.resources).values()].map((f) => (f.props.Environment as { Variables: Json }).Variables.CLIENT_IP_HEADER);
+    expect(new Set(header(dev))).toEqual(new Set(['cloudfront-viewer-address']));
+    expect(new Set(header(direct))).toEqual(new Set([undefined]));
+  });
+
   it('the template creates no SSM parameter and carries no key material', () => {
     for (const result of [dev, prod, extras, direct]) {
       expect(ofType(result.resources, 'AWS::SSM::Parameter')).toHaveLength(0);
@@ -448,7 +458,7 @@ describe('secrets', () => {
         // Only names and non-secret settings: every variable is on this list.
         const allowed = new Set([
           ...['APP_ENV', 'LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'METRICS_NAMESPACE', 'SECRETS_SOURCE'],
-          ...['CLAUDE_PARAMETER_NAME', 'OPENAI_PARAMETER_NAME', 'BEDROCK_ENABLED', 'BEDROCK_REGIONS', 'REDIS_URL'],
+          ...['CLAUDE_PARAMETER_NAME', 'OPENAI_PARAMETER_NAME', 'BEDROCK_ENABLED', 'BEDROCK_REGIONS', 'REDIS_URL', 'CLIENT_IP_HEADER'],
           ...['SAYINGS_TABLE', 'FEEDBACK_TABLE', 'USAGE_TABLE', 'API_KEYS_TABLE', 'SESSIONS_TABLE', 'JOBS_TABLE'],
         ]);
         for (const name of Object.keys(env)) expect(allowed.has(name) ? name : `unexpected ${name}`).toBe(name);

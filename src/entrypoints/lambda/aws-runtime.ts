@@ -1,4 +1,5 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
+import type { Container } from 'inversify';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { PowertoolsLogger, type PowertoolsLevel } from '../../adapters/aws/observability/powertools-logger';
@@ -11,6 +12,8 @@ import type { ApiRoute } from '../http/routes/api-routes';
 
 export interface AwsRuntime {
   readonly config: AwsConfig;
+  /** For handlers that serve no route (the deploy-time seed, queue consumers). */
+  readonly container: Container;
   readonly routes: readonly ApiRoute[];
   readonly logger: PowertoolsLogger;
   readonly metrics: MetricsSink;
@@ -30,6 +33,17 @@ export function awsRuntime(env: Readonly<Record<string, string | undefined>> = p
   return pending;
 }
 
+/**
+ * Starts the cold-start work at module load, so it overlaps Lambda's init phase. A failure here must not be an
+ * unhandled rejection — that would kill the process at init, a crash loop with no response; the first
+ * invocation awaits the runtime again instead and answers with the API's error shape.
+ */
+export function startAwsRuntime(): Promise<AwsRuntime> {
+  const started = awsRuntime();
+  started.catch(() => undefined);
+  return started;
+}
+
 async function buildRuntime(env: Readonly<Record<string, string | undefined>>): Promise<AwsRuntime> {
   const level = (env.LOG_LEVEL ?? 'info').toUpperCase() as PowertoolsLevel;
   const logger = PowertoolsLogger.create(env.POWERTOOLS_SERVICE_NAME ?? 'cloud-sayings', level);
@@ -38,7 +52,7 @@ async function buildRuntime(env: Readonly<Record<string, string | undefined>>): 
   const config = loadAwsConfig(fromSsm, env);
   const container = buildAwsContainer({ config, env, logger });
   const routes = resolveRoutes(container);
-  return { config, routes, logger, metrics: container.get<MetricsSink>(TOKENS.MetricsSink) };
+  return { config, container, routes, logger, metrics: container.get<MetricsSink>(TOKENS.MetricsSink) };
 }
 
 /** Every parameter under the path, decrypted, named by what follows the path (e.g. `VOTES_PER_MINUTE`). */

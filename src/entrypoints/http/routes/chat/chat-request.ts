@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHAT_LANGUAGES, type ChatLanguage } from '../../../../domain/chat/chat-language';
 import { countChars } from '../../../../domain/chat/chat-message';
 import { MODEL_PREFERENCES, type ModelPreference } from '../../../../domain/chat/model-choice';
