@@ -1,5 +1,6 @@
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { DynamoDbUsageLedger } from '../../src/adapters/aws/dynamodb/dynamodb-usage-ledger';
 import { ensureTables } from '../../src/adapters/aws/dynamodb/ensure-tables';
 import { startAnthropicFake } from '../support/fakes/anthropic-fake';
 import { startOpenAiFake } from '../support/fakes/openai-fake';
@@ -103,6 +104,11 @@ describe('the /chat Lambda handler on the aws profile', () => {
     const history = json(await a(event({ action: 'getHistory', data: { sessionId } })));
     expect((history.turns as { model: string }[]).map((t) => t.model)).toEqual(['gpt-4.1-mini', 'sonnet']);
     expect(stdout.join('')).toMatch(/"channel":"chat"/);
+    // The ledger's DynamoDB items read back as chat entries, which /stats counts.
+    const ledger = new DynamoDbUsageLedger({ client: doc, tableName: tables.usage });
+    const entries = (await ledger.list({ from: Date.now() - 60_000, to: Date.now() + 1_000 })).filter((e) => e.channel === 'chat');
+    expect(entries.map((e) => e.model).sort()).toEqual(['gpt-4.1-mini', 'sonnet']);
+    expect(entries.every((e) => e.status === 'ok' && e.spend?.costNano !== undefined)).toBe(true);
   });
 
   it('answers bad input and unknown sessions in the API error shape, never a 500', async () => {

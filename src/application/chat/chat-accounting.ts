@@ -55,7 +55,7 @@ export class ChatAccounting {
   }
 
   /** A message no model answered: counted as an error request, with no spend (none was reported). */
-  async failed(startedMs: number, model: ModelSpec | undefined, code: string): Promise<void> {
+  async failed(startedMs: number, model: ModelSpec | undefined, offline: boolean, code: string): Promise<void> {
     const latencyMs = Math.round((this.clock.monotonicMs() - startedMs) * 100) / 100;
     const dimensions: MetricDimensions = { channel: 'chat', ...(model ? { vendor: model.vendor, model: model.key } : {}) };
     this.metrics.record([{ name: 'TotalExecutionTime', value: latencyMs, unit: 'Milliseconds', dimensions }]);
@@ -65,7 +65,7 @@ export class ChatAccounting {
       vendor: model?.vendor,
       model: model?.key,
       provider: undefined,
-      offline: false,
+      offline,
       latencyMs,
       cacheHit: false,
       status: 'error',

@@ -86,7 +86,7 @@ export class SendMessageUseCase {
       thresholds: this.settings.auto,
     });
     if (!choice.ok) {
-      await this.accounting.failed(started, undefined, 'all_models_down');
+      await this.accounting.failed(started, undefined, false, 'all_models_down');
       return err({ code: 'all_models_down', message: 'Every model is failing right now; try again shortly.', retryAfterMs: this.settings.modelsDownRetryAfterMs });
     }
     const maxTokens = Math.min(this.settings.maxOutputTokens, choice.model.maxTokens);
@@ -105,7 +105,7 @@ export class SendMessageUseCase {
         deadline,
       });
       if (!called.ok) {
-        await this.accounting.failed(started, choice.model, called.error.code);
+        await this.accounting.failed(started, choice.model, choice.offline, called.error.code);
         return err(called.error);
       }
       const { result, model, provider, latencyMs } = called.value;
