@@ -102,12 +102,5 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
   },
 ];
 
-/** The environment variable that carries each table's physical name. */
-export const TABLE_ENV_VARS: Readonly<Record<TableLogicalName, string>> = {
-  sayings: 'SAYINGS_TABLE',
-  feedback: 'FEEDBACK_TABLE',
-  usage: 'USAGE_TABLE',
-  apiKeys: 'API_KEYS_TABLE',
-  sessions: 'SESSIONS_TABLE',
-  jobs: 'JOBS_TABLE',
-};
+/** The environment variable that carries each table's physical name (shared with the aws profile). */
+export { TABLE_ENV as TABLE_ENV_VARS } from '../src/entrypoints/config/table-env';

@@ -8,6 +8,7 @@ import { loadAwsConfig, type AwsConfig } from '../config/app-config';
 import { buildAwsContainer } from '../container/aws-container';
 import { TOKENS } from '../container/tokens';
 import { resolveRoutes } from '../container/routes';
+import { HttpError } from '../http/http-error';
 import type { ApiRoute } from '../http/routes/api-routes';
 
 export interface AwsRuntime {
@@ -48,7 +49,11 @@ async function buildRuntime(env: Readonly<Record<string, string | undefined>>): 
   const level = (env.LOG_LEVEL ?? 'info').toUpperCase() as PowertoolsLevel;
   const logger = PowertoolsLogger.create(env.POWERTOOLS_SERVICE_NAME ?? 'cloud-sayings', level);
   const appEnv = env.APP_ENV ?? 'dev';
-  const fromSsm = env.CONFIG_SOURCE === 'env' ? {} : await readConfigPath(`/cloud-sayings/${appEnv}/`, env.AWS_REGION);
+  const fromSsm = env.CONFIG_SOURCE === 'env' ? {} : await readConfigPath(`/cloud-sayings/${appEnv}/`, env.AWS_REGION).catch((cause: unknown) => {
+    // FAULTS #14: SSM unreachable at a cold start is a fast, retryable 503 — not a crash, not a cached failure.
+    logger.error('configuration unreadable: SSM GetParametersByPath failed', { path: `/cloud-sayings/${appEnv}/`, error: cause instanceof Error ? cause.name : 'unknown' });
+    throw new HttpError(503, 'service_unavailable', 'The service cannot read its configuration right now; try again shortly.', undefined, { 'Retry-After': '5' });
+  });
   const config = loadAwsConfig(fromSsm, env);
   const container = buildAwsContainer({ config, env, logger });
   const routes = resolveRoutes(container);
