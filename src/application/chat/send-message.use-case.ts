@@ -1,10 +1,9 @@
-import type { ModelCatalog, ModelSpec } from '../../domain/catalog/model-catalog';
 import { checkChatMessage, countChars, type ChatMessageProblem } from '../../domain/chat/chat-message';
 import { replyLanguage, type ChatLanguage } from '../../domain/chat/chat-language';
-import { buildChatPrompt } from '../../domain/chat/chat-prompt';
+import { buildChatPrompt, type ChatPrompt } from '../../domain/chat/chat-prompt';
 import { buildReference, type ChatReference } from '../../domain/chat/chat-reference';
 import { newSession, type ChatSession } from '../../domain/chat/chat-session';
-import { chooseModel, type ModelPreference } from '../../domain/chat/model-choice';
+import { chooseModel, type ModelChoice, type ModelPreference } from '../../domain/chat/model-choice';
 import { costOf, totalTokens } from '../../domain/cost/cost';
 import { nanoToUsd } from '../../domain/cost/money';
 import { estimateTokens } from '../../domain/limits/token-estimate';
@@ -23,7 +22,7 @@ import type { ChatAccounting } from './chat-accounting';
 import { takeChatToken } from './chat-rate';
 import type { ChatSettings } from './chat-settings';
 import { sessionNotFound, type ChatRateLimited, type ChatReplyView, type ChatSessionNotFound } from './chat-views';
-import type { ModelCaller } from './model-caller';
+import type { CallFailure, ModelCaller } from './model-caller';
 import type { CachedReply, ReplyCache } from './reply-cache';
 import type { SessionWriter } from './session-writer';
 
@@ -92,45 +91,56 @@ export class SendMessageUseCase {
     const maxTokens = Math.min(this.settings.maxOutputTokens, choice.model.maxTokens);
     const cacheKey = this.cache.key({ model: choice.model.key, provider: this.models.provider(choice.model.key)?.name ?? 'none', maxTokens, messages: prompt.messages });
 
-    let answer = await this.cache.get(cacheKey);
-    const cached = answer !== undefined;
-    let retried = false;
-    if (!answer) {
-      const called = await this.caller.call({
-        first: choice.model,
-        retryOrder: choice.retryOrder,
-        messages: prompt.messages,
-        maxOutputTokens: this.settings.maxOutputTokens,
-        temperature: command.temperature ?? this.settings.defaultTemperature,
-        deadline,
-      });
-      if (!called.ok) {
-        await this.accounting.failed(started, choice.model, choice.offline, called.error.code);
-        return err(called.error);
-      }
-      const { result, model, provider, latencyMs } = called.value;
-      retried = called.value.retried;
-      const reported = result.usage.inputTokens !== undefined || result.usage.outputTokens !== undefined;
-      const usage = reported ? result.usage : { inputTokens: prompt.inputTokens, outputTokens: estimateTokens(result.text) };
-      answer = {
-        reply: clampReply(result.text, this.settings.maxReplyChars),
-        model: model.key,
-        provider: provider.name,
-        offline: provider.offline,
-        inputTokens: usage.inputTokens,
-        outputTokens: usage.outputTokens,
-        estimated: !reported,
-        costNano: costOf(model, usage),
-        latencyMs,
-      };
-      await this.cache.set(cacheKey, answer);
+    const hit = await this.cache.get(cacheKey);
+    const called = hit ? undefined : await this.callModel(choice, prompt, command, deadline);
+    if (called && !called.ok) {
+      await this.accounting.failed(started, choice.model, choice.offline, called.error.code);
+      return err(called.error);
     }
+    const answer = hit ?? called?.value.answer;
+    if (!answer) throw new Error('a chat answer is either cached or called');
+    const cached = hit !== undefined;
+    const retried = called?.value.retried ?? false;
+    if (!cached) await this.cache.set(cacheKey, answer);
 
     const turn = { id: this.random.uuid(), at: this.clock.now(), message, reply: answer.reply, language, model: answer.model, offline: answer.offline, cached };
     const saved = await this.writer.appendTurn(session, turn);
     const view = this.toView(session, saved, answer, { cached, retried, language, preference: command.modelPreference, historyTurns: prompt.historyTurns, started });
     await this.accounting.answered(view, answer);
     return ok(view);
+  }
+
+  /** The model's answer as the cache keeps it; usage a provider did not report is estimated, and says so. */
+  private async callModel(
+    choice: Extract<ModelChoice, { ok: true }>,
+    prompt: ChatPrompt,
+    command: SendMessageCommand,
+    deadline: number,
+  ): Promise<Result<{ answer: CachedReply; retried: boolean }, CallFailure>> {
+    const called = await this.caller.call({
+      first: choice.model,
+      retryOrder: choice.retryOrder,
+      messages: prompt.messages,
+      maxOutputTokens: this.settings.maxOutputTokens,
+      temperature: command.temperature ?? this.settings.defaultTemperature,
+      deadline,
+    });
+    if (!called.ok) return called;
+    const { result, model, provider, latencyMs, retried } = called.value;
+    const reported = result.usage.inputTokens !== undefined || result.usage.outputTokens !== undefined;
+    const usage = reported ? result.usage : { inputTokens: prompt.inputTokens, outputTokens: estimateTokens(result.text) };
+    const answer: CachedReply = {
+      reply: clampReply(result.text, this.settings.maxReplyChars),
+      model: model.key,
+      provider: provider.name,
+      offline: provider.offline,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      estimated: !reported,
+      costNano: costOf(model, usage),
+      latencyMs,
+    };
+    return ok({ answer, retried });
   }
 
   /** Grounding from the stored collection; without it the companion still answers, only less specifically. */
@@ -148,8 +158,8 @@ export class SendMessageUseCase {
     answer: CachedReply,
     o: { cached: boolean; retried: boolean; language: ChatLanguage; preference: ModelPreference; historyTurns: number; started: number },
   ): ChatReplyView {
-    const spec: ModelSpec | undefined = this.models.catalog.get(answer.model);
-    const catalog: ModelCatalog = this.models.catalog;
+    const catalog = this.models.catalog;
+    const spec = catalog.get(answer.model);
     const total = totalTokens(answer) ?? null;
     const last = after.turns[after.turns.length - 1];
     return {
