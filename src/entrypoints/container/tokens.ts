@@ -28,4 +28,8 @@ export const TOKENS = {
   GetHealth: Symbol.for('GetHealth'),
   SeedCollection: Symbol.for('SeedCollection'),
   GatewayKeys: Symbol.for('GatewayKeys'),
+  SessionRepo: Symbol.for('SessionRepo'),
+  ChatSendMessage: Symbol.for('ChatSendMessage'),
+  ChatGetHistory: Symbol.for('ChatGetHistory'),
+  ChatClearSession: Symbol.for('ChatClearSession'),
 } as const;
