@@ -16,6 +16,8 @@ module.exports = {
       },
     ],
   },
+  // A dynamic import() names its TypeScript file as `.js` (TS's node16 resolution); the file on disk is `.ts`.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   // inversify 8 ships ESM only; jest must transform it to CommonJS.
   transformIgnorePatterns: ['/node_modules/(?!(inversify|@inversifyjs)/)'],
   testTimeout: 20000,

@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import { TABLES, TABLE_LOGICAL_NAMES, type TableLogicalName } from '../src/adapters/aws/dynamodb/table-design';
 import { buildCatalog } from '../src/domain/catalog/model-catalog';
 import { ApiFunction } from './constructs/api-function';
+import { CollectionSeed } from './constructs/collection-seed';
 import { Monitoring } from './constructs/monitoring';
 import { RedisCache } from './constructs/redis-cache';
 import { Tables } from './constructs/tables';
@@ -62,6 +63,7 @@ export class CloudSayingsStack extends Stack {
   readonly api: apigwv2.HttpApi;
   readonly web: WebSite;
   readonly monitoring: Monitoring;
+  readonly seed: CollectionSeed;
 
   constructor(scope: Construct, id: string, props: CloudSayingsStackProps) {
     super(scope, id, { description: `Cloud Sayings (${props.envName})`, ...props });
@@ -92,6 +94,8 @@ export class CloudSayingsStack extends Stack {
       BEDROCK_REGIONS: settings.bedrockRegions.join(','),
       ...Object.fromEntries(TABLE_LOGICAL_NAMES.map((name) => [TABLE_ENV_VARS[name], this.tables.byName[name].tableName])),
       ...(redis ? { REDIS_URL: redis.url } : {}),
+      // Through CloudFront, API Gateway's source IP is CloudFront's; per-client limits need the viewer's.
+      ...(settings.apiViaCloudFront ? { CLIENT_IP_HEADER: 'cloudfront-viewer-address' } : {}),
     };
 
     const functions = new Map<FunctionSpec['name'], ApiFunction>();
@@ -117,6 +121,20 @@ export class CloudSayingsStack extends Stack {
       functions.set(spec.name, fn);
     }
     this.functions = functions;
+
+    // The collection reaches DynamoDB with the deployment: listCollection (Query on its index + BatchGetItem),
+    // putIfAbsent (PutItem, then UpdateItem on the count item).
+    this.seed = new CollectionSeed(this, 'CollectionSeed', {
+      bundleDir: props.bundleDir,
+      environment,
+      retainLogs: settings.retainData,
+      ...(redis ? { network: { vpc: redis.vpc, securityGroup: redis.clientSecurityGroup, subnets: redis.subnets } } : {}),
+      after: [this.tables.byName.sayings],
+      statements: [
+        tableStatement(this.tables.byName.sayings, ['query', 'batchGet', 'put', 'update'], true),
+        readConfigStatement(this, params.configPath),
+      ],
+    });
 
     // The site comes first: in direct mode its domain is a CORS origin of the API. In CloudFront mode the
     // distribution points at the API instead (same origin, no CORS needed — and no dependency cycle).
@@ -192,6 +210,7 @@ export class CloudSayingsStack extends Stack {
       namespace,
       serviceName,
       settings,
+      redis: redis !== undefined,
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
     });
 

@@ -17,7 +17,7 @@ export const DYNAMODB_ACTIONS = {
 
 export type TableAccess = keyof typeof DYNAMODB_ACTIONS;
 
-export const FUNCTION_NAMES = ['get-saying', 'submit-feedback', 'get-stats', 'get-health'] as const;
+export const FUNCTION_NAMES = ['get-saying', 'submit-feedback', 'get-stats', 'get-health', 'chat'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 export interface FunctionSpec {
@@ -44,7 +44,9 @@ export interface FunctionSpec {
  * - get-stats: usage.list and feedback.list (Query per time bucket; Scan for very long windows),
  *   sayings.listVoted (Query on `voted` + BatchGetItem).
  * - get-health: sayings.count (GetItem on the `#count` item).
- * Tables no function uses yet (apiKeys, sessions, jobs) exist for the gateway and chat issues.
+ * - chat: sessions.get (GetItem) and save (PutItem conditioned on the version, for create and update alike);
+ *   the collection for reference sayings (Query on `collection` + BatchGetItem); usage.record (PutItem).
+ * Tables no function uses yet (apiKeys, jobs) exist for the gateway and jobs issues.
  */
 export const FUNCTION_SPECS: readonly FunctionSpec[] = [
   {
@@ -87,14 +89,18 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     tables: { sayings: ['get'] },
     callsModels: false,
   },
+  {
+    name: 'chat',
+    description: 'POST /chat: session chat with a cloud-sayings companion (3 s sync path)',
+    method: 'POST',
+    path: '/chat',
+    memorySize: 1024,
+    // The answer is due within CHAT_DEADLINE_MS (3 s); the rest covers a cold start and a slow session write.
+    timeoutSeconds: 10,
+    tables: { sessions: ['get', 'put'], sayings: ['query', 'batchGet'], usage: ['put'] },
+    callsModels: true,
+  },
 ];
 
-/** The environment variable that carries each table's physical name. */
-export const TABLE_ENV_VARS: Readonly<Record<TableLogicalName, string>> = {
-  sayings: 'SAYINGS_TABLE',
-  feedback: 'FEEDBACK_TABLE',
-  usage: 'USAGE_TABLE',
-  apiKeys: 'API_KEYS_TABLE',
-  sessions: 'SESSIONS_TABLE',
-  jobs: 'JOBS_TABLE',
-};
+/** The environment variable that carries each table's physical name (shared with the aws profile). */
+export { TABLE_ENV as TABLE_ENV_VARS } from '../src/entrypoints/config/table-env';

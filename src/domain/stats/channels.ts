@@ -1,5 +1,5 @@
 import { nanoToUsd, sumNano } from '../cost/money';
-import type { UsageChannel, UsageEntry } from '../usage/usage-entry';
+import { USAGE_CHANNELS, type UsageChannel, type UsageEntry } from '../usage/usage-entry';
 
 export interface ChannelStats {
   readonly channel: UsageChannel;
@@ -12,14 +12,12 @@ export interface ChannelStats {
   readonly costUsd: number;
 }
 
-const CHANNELS: readonly UsageChannel[] = ['sayings', 'sayings-build', 'gateway'];
-
 /**
  * The same entries as the totals, split by where the traffic came from (the sayings page, its background
- * builds, the gateway). Every channel has a row; the rows' tokens and costs add up to the totals exactly.
+ * builds, chat, the gateway). Every channel has a row; the rows' tokens and costs add up to the totals exactly.
  */
 export function channelBreakdown(entries: readonly UsageEntry[]): readonly ChannelStats[] {
-  return CHANNELS.map((channel) => {
+  return USAGE_CHANNELS.map((channel) => {
     const mine = entries.filter((e) => e.channel === channel);
     const costNano = sumNano(mine.map((e) => e.spend?.costNano ?? 0));
     return {

@@ -11,13 +11,9 @@ import type { SecretStore } from '../../ports/secret-store';
 import { SsmSecretStore } from '../../adapters/aws/ssm-secret-store';
 import { EnvironmentSecretStore } from '../../adapters/secrets/environment-secret-store';
 import { OfflineLlmProvider } from '../../adapters/offline/offline-llm-provider';
-import { OpenAiLlmProvider } from '../../adapters/providers/openai/openai-llm-provider';
-import { OpenAiHttpLlmProvider } from '../../adapters/providers/openai/openai-http-llm-provider';
-import { AnthropicLlmProvider } from '../../adapters/providers/anthropic/anthropic-llm-provider';
-import { BedrockLlmProvider } from '../../adapters/providers/bedrock/bedrock-llm-provider';
 import { DEFAULT_RESILIENCE, ResilientLlmProvider } from '../../adapters/resilience/resilient-llm-provider';
-import { createNodeHttpFetch } from '../../adapters/providers/shared/node-http-fetch';
 import type { AppConfig } from '../config/app-config';
+import { LazyLlmProvider } from './lazy-llm-provider';
 
 export const OPENAI_KEY = 'OPENAI_API_KEY';
 export const ANTHROPIC_KEY = 'ANTHROPIC_API_KEY';
@@ -56,27 +52,49 @@ export function buildModelProviders(deps: ProviderDeps): ModelProviders {
   const { config, secrets, clock, random, logger } = deps;
   const resilient = (inner: LlmProvider) => new ResilientLlmProvider(inner, DEFAULT_RESILIENCE, clock, random, logger);
   const live: Partial<Record<Vendor, LlmProvider>> = {};
+  // Each vendor's adapter module (and its SDK) is loaded on the provider's first call (LazyLlmProvider).
   if (deps.configured.openai) {
-    const openai = { apiKey: () => secrets.get(OPENAI_KEY), baseURL: config.OPENAI_BASE_URL, clock };
-    live.openai = resilient(config.OPENAI_CLIENT === 'sdk' ? new OpenAiLlmProvider({ ...openai, fetch: createNodeHttpFetch() }) : new OpenAiHttpLlmProvider(openai));
+    const settings = { apiKey: () => secrets.get(OPENAI_KEY), baseURL: config.OPENAI_BASE_URL, clock };
+    live.openai = resilient(
+      new LazyLlmProvider('openai', async () => {
+        if (config.OPENAI_CLIENT === 'sdk') {
+          const [{ OpenAiLlmProvider }, { createNodeHttpFetch }] = await Promise.all([
+            import('../../adapters/providers/openai/openai-llm-provider.js'),
+            import('../../adapters/providers/shared/node-http-fetch.js'),
+          ]);
+          return new OpenAiLlmProvider({ ...settings, fetch: createNodeHttpFetch() });
+        }
+        // No SDK at all on this path (ADR 0015).
+        const { OpenAiHttpLlmProvider } = await import('../../adapters/providers/openai/openai-http-llm-provider.js');
+        return new OpenAiHttpLlmProvider(settings);
+      }),
+    );
   }
   if (deps.configured.anthropic) {
-    live.anthropic = resilient(new AnthropicLlmProvider({ apiKey: () => secrets.get(ANTHROPIC_KEY), baseURL: config.ANTHROPIC_BASE_URL, clock }));
+    live.anthropic = resilient(
+      new LazyLlmProvider('anthropic', async () => {
+        const { AnthropicLlmProvider } = await import('../../adapters/providers/anthropic/anthropic-llm-provider.js');
+        return new AnthropicLlmProvider({ apiKey: () => secrets.get(ANTHROPIC_KEY), baseURL: config.ANTHROPIC_BASE_URL, clock });
+      }),
+    );
   }
   if (config.BEDROCK_ENABLED) {
     const apis = new Map([...deps.catalog.values()].filter((m) => m.vendor === 'bedrock').map((m) => [m.vendorModelId, m.bedrockApi ?? 'converse'] as const));
     live.bedrock = resilient(
-      new BedrockLlmProvider({
-        regions: config.BEDROCK_REGIONS,
-        endpointFor: () => config.BEDROCK_ENDPOINT,
-        apiFor: (id: string) => apis.get(id) ?? 'converse',
-        clock,
-        // The default HTTP/2 handler opens a connection per call; a keep-alive pool reuses them.
-        requestHandler: new NodeHttpHandler({
-          httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 64 }),
-          httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
-          connectionTimeout: 2_000,
-        }),
+      new LazyLlmProvider('bedrock', async () => {
+        const { BedrockLlmProvider } = await import('../../adapters/providers/bedrock/bedrock-llm-provider.js');
+        return new BedrockLlmProvider({
+          regions: config.BEDROCK_REGIONS,
+          endpointFor: () => config.BEDROCK_ENDPOINT,
+          apiFor: (id: string) => apis.get(id) ?? 'converse',
+          clock,
+          // The default HTTP/2 handler opens a connection per call; a keep-alive pool reuses them.
+          requestHandler: new NodeHttpHandler({
+            httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 64 }),
+            httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
+            connectionTimeout: 2_000,
+          }),
+        });
       }),
     );
   }

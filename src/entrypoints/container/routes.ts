@@ -1,6 +1,7 @@
 import type { Container } from 'inversify';
 import type { AppConfig } from '../config/app-config';
 import { apiRoutes, type ApiRoute } from '../http/routes/api-routes';
+import { chatRoutesFrom } from './chat-bindings';
 import { resolveGatewayRoutes } from './gateway-bindings';
 import { TOKENS as T } from './tokens';
 
@@ -19,6 +20,7 @@ export function resolveRoutes(c: Container): readonly ApiRoute[] {
       catalog: c.get(T.Catalog),
       bodyLimitBytes: config.BODY_LIMIT_BYTES,
     }),
+    ...chatRoutesFrom(c),
     ...(c.isBound(T.GatewayKeys) ? resolveGatewayRoutes(c) : []),
   ];
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { HttpError } from './http-error';
 
 /** Text that is safe to store and show: well-formed UTF-16, no NUL, no control characters but \t \n \r. */

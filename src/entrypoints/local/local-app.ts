@@ -13,15 +13,13 @@ import type { ChatCompletionUseCase } from '../../application/gateway/chat-compl
 import type { SeedCollectionUseCase } from '../../application/seed-collection/seed-collection.use-case';
 import type { Logger } from '../../ports/logger';
 import type { Clock } from '../../ports/clock';
-import { loadLocalConfig, parseOrigins, type LocalConfig } from '../config/app-config';
+import { loadLocalConfig, type LocalConfig } from '../config/app-config';
 import type { RedisHandle } from '../container/cache-and-limits';
 import { buildLocalContainer } from '../container/local-container';
 import { buildModelProviders, buildSecretStore, configuredVendors } from '../container/model-providers';
 import { buildCatalog } from '../../domain/catalog/model-catalog';
-import { resolveRoutes } from '../container/routes';
 import { TOKENS } from '../container/tokens';
-import { createApp } from '../http/app';
-import { gatewayErrorShape, withGatewayDoor } from '../http/routes/gateway/gateway-routes';
+import { doors } from './serve';
 import type { ModelDirectory } from '../../application/sayings/models';
 
 export interface LocalApp {
@@ -71,19 +69,10 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
   for (const m of models.sayingModels()) {
     logger.info('model', { model: m.key, status: models.isLive(m.key) ? 'live' : 'offline', provider: models.provider(m.key)?.name });
   }
-  const routes = resolveRoutes(container);
-  const app = createApp({
-    routes,
-    logger,
-    allowedOrigins: parseOrigins(config.ALLOWED_ORIGINS),
-    bodyLimitBytes: config.BODY_LIMIT_BYTES,
-    trustProxy: config.TRUST_PROXY,
-    errorShapes: [gatewayErrorShape(logger)],
-    ...(options.webDir === undefined ? {} : { webDir: options.webDir }),
-  });
+  const { app, listener } = doors(container, config, logger, options.webDir);
   return {
     app,
-    listener: withGatewayDoor(app, routes, logger, config.GATEWAY_BODY_LIMIT_BYTES),
+    listener,
     container,
     config,
     logger,

@@ -2,9 +2,8 @@ import type { Clock } from '../../../ports/clock';
 import { LlmProviderError, type LlmProvider, type LlmRequest, type LlmResult, type LlmStreamEvent } from '../../../ports/llm-provider';
 import { fromHttpFailure, fromTransportFailure, invalidResponse } from '../shared/classify';
 import { headerReader, keepAliveHttp, readAll, sseData, type HttpAnswer, type KeepAliveHttp } from '../shared/keep-alive-http';
-import { OPENAI_BASE_URL } from './openai-llm-provider';
 import { toChatCompletionParams, toStreamingParams } from './request-mapping';
-import { fromChatCompletion, isRecord, OPENAI } from './response-mapping';
+import { fromChatCompletion, isRecord, OPENAI, OPENAI_BASE_URL } from './response-mapping';
 import { toStreamEvents } from './stream-mapping';
 
 export interface OpenAiHttpSettings {

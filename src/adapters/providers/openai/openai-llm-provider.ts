@@ -3,8 +3,10 @@ import type { Clock } from '../../../ports/clock';
 import { LlmProviderError, type LlmProvider, type LlmRequest, type LlmResult, type LlmStreamEvent } from '../../../ports/llm-provider';
 import { toLlmProviderError } from './error-mapping';
 import { toChatCompletionParams, toStreamingParams } from './request-mapping';
-import { fromChatCompletion, OPENAI } from './response-mapping';
+import { fromChatCompletion, OPENAI, OPENAI_BASE_URL } from './response-mapping';
 import { toStreamEvents } from './stream-mapping';
+
+export { OPENAI_BASE_URL };
 
 export interface OpenAiSettings {
   /** Read on every call, so a rotated key takes effect at once. Undefined: no key configured. */
@@ -17,7 +19,6 @@ export interface OpenAiSettings {
   readonly fetch?: typeof fetch;
 }
 
-export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
 /** The longest delay `setTimeout` accepts; a larger one would fire at once. The caller's signal is the deadline. */
 const NO_SDK_TIMEOUT_MS = 2_147_483_647;

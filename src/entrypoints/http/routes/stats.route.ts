@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { GetStatsUseCase } from '../../../application/get-stats/get-stats.use-case';
 import { findModel, type ModelCatalog } from '../../../domain/catalog/model-catalog';
 import type { Route } from '../core/http-types';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { GatewayChatRequest } from '../../../../application/gateway/chat-request';
 import { err, ok, type Result } from '../../../../domain/shared/result';
 import { echoable } from '../../../../domain/text/echo';

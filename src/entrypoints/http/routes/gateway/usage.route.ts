@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { GatewayAdmission } from '../../../../application/gateway/admission';
 import type { GatewayKeys } from '../../../../application/gateway/gateway-caller';
 import type { GetUsageUseCase, UsageView } from '../../../../application/gateway/get-usage.use-case';
