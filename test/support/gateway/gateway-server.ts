@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { RedisHandle } from '../../../src/entrypoints/container/cache-and-limits';
 import { TOKENS } from '../../../src/entrypoints/container/tokens';
 import { createLocalApp } from '../../../src/entrypoints/local/local-app';
 import { TestGatewayKeys, type KeySpec } from './test-gateway-keys';
@@ -24,6 +25,9 @@ async function main(): Promise<void> {
     inMemory: true,
     configure: (c) => void c.bind(TOKENS.GatewayKeys).toConstantValue(keys),
   });
+  // With REDIS_URL, listen only once the connection is ready: earlier requests would be decided per process.
+  const redis = local.container.get<RedisHandle>(TOKENS.Redis).client;
+  while (redis && redis.status !== 'ready') await new Promise((resolve) => setTimeout(resolve, 20));
   const server = createServer(local.listener);
   server.keepAliveTimeout = 65_000;
   server.listen(Number(process.env.PORT ?? 0), process.env.HOST ?? '127.0.0.1', () => {
