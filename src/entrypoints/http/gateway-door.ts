@@ -3,7 +3,8 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { requestContext } from '../../adapters/logging/request-context';
 import { echoable } from '../../domain/text/echo';
 import type { Logger } from '../../ports/logger';
-import { isStreamResponse, type HttpRequest, type HttpResponse, type Route } from './core/http-types';
+import { isStreamResponse, type HttpRequest, type HttpResponse } from './core/http-types';
+import { routeMatcher, safeDecode } from './core/route-matcher';
 import { writeStream } from './core/node-stream';
 import { HttpError } from './http-error';
 import type { ApiRoute } from './routes/api-routes';
@@ -22,12 +23,6 @@ export interface GatewayDoorDeps {
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
-interface Matched {
-  readonly route: Route;
-  readonly limit: number;
-  readonly params: Record<string, string>;
-}
-
 /**
  * The gateway's own door on node:http (ADR 0015): the `/v1/` routes without the Express chain, which costs more
  * per request than the gateway's whole latency budget. It does what the Express door does for these routes and
@@ -35,38 +30,7 @@ interface Matched {
  * streaming with backpressure and an abort signal when the client leaves — and hands every other path to Express.
  */
 export function gatewayDoor(deps: GatewayDoorDeps): RequestListener {
-  const exact = new Map<string, Map<string, { route: Route; limit: number }>>();
-  const patterns: { method: string; segments: readonly string[]; route: Route; limit: number }[] = [];
-  for (const r of deps.routes) {
-    const entry = { route: r.route, limit: r.bodyLimitBytes ?? deps.bodyLimitBytes };
-    if (r.path.includes('{')) patterns.push({ method: r.method, segments: r.path.split('/'), ...entry });
-    else exact.set(r.path, (exact.get(r.path) ?? new Map()).set(r.method, entry));
-  }
-
-  /** A route, the methods the path allows (405), or nothing (404). Parameters are `{name}` path segments. */
-  const match = (method: string, path: string): Matched | { allow: string[] } | undefined => {
-    const methods = exact.get(path);
-    if (methods) {
-      const found = methods.get(method);
-      return found ? { ...found, params: {} } : { allow: [...methods.keys()] };
-    }
-    const parts = path.split('/');
-    const allow: string[] = [];
-    for (const p of patterns) {
-      if (p.segments.length !== parts.length) continue;
-      const params: Record<string, string> = {};
-      const fits = p.segments.every((segment, i) => {
-        const part = parts[i] ?? '';
-        if (!segment.startsWith('{')) return segment === part;
-        params[segment.slice(1, -1)] = safeDecode(part);
-        return part !== '';
-      });
-      if (!fits) continue;
-      if (p.method === method) return { route: p.route, limit: p.limit, params };
-      allow.push(p.method);
-    }
-    return allow.length > 0 ? { allow } : undefined;
-  };
+  const match = routeMatcher(deps.routes, deps.bodyLimitBytes);
 
   return (req, res) => {
     const url = req.url ?? '/';
@@ -88,15 +52,11 @@ export function gatewayDoor(deps: GatewayDoorDeps): RequestListener {
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
     const method = req.method ?? 'GET';
     const found = match(method, path);
-    if (!found) throw new HttpError(404, 'not_found', `No route for ${method} ${path.slice(0, 200)}.`);
-    if ('allow' in found) {
-      throw new HttpError(405, 'method_not_allowed', `${method} is not supported here; use ${found.allow.join(' or ')}.`, undefined, { Allow: found.allow.join(', ') });
-    }
     const gone = new AbortController();
     res.once('close', () => {
       if (!res.writableFinished) gone.abort(new Error('the client closed the connection'));
     });
-    const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req, found.limit);
+    const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req, found.limitBytes);
     const request: HttpRequest = {
       method,
       path,
@@ -187,10 +147,3 @@ function loggablePath(url: string): string {
     .join('/');
 }
 
-function safeDecode(part: string): string {
-  try {
-    return decodeURIComponent(part);
-  } catch {
-    return part;
-  }
-}
