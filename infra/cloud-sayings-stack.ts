@@ -8,12 +8,13 @@ import { TABLES, TABLE_LOGICAL_NAMES, type TableLogicalName } from '../src/adapt
 import { buildCatalog } from '../src/domain/catalog/model-catalog';
 import { ApiFunction } from './constructs/api-function';
 import { CollectionSeed } from './constructs/collection-seed';
+import { GATEWAY_TABLES, GatewayFunction } from './constructs/gateway-function';
 import { Monitoring } from './constructs/monitoring';
 import { RedisCache } from './constructs/redis-cache';
 import { Tables } from './constructs/tables';
 import { WebSite } from './constructs/web-site';
 import { ENVIRONMENTS, type EnvName, type EnvironmentSettings } from './environments';
-import { FUNCTION_SPECS, TABLE_ENV_VARS, type FunctionSpec } from './functions';
+import { FUNCTION_SPECS, TABLE_ENV_VARS, type FunctionSpec, type TableAccess } from './functions';
 import {
   bedrockStatement,
   decryptViaSsmStatement,
@@ -63,6 +64,7 @@ export class CloudSayingsStack extends Stack {
   readonly api: apigwv2.HttpApi;
   readonly web: WebSite;
   readonly monitoring: Monitoring;
+  readonly gateway: GatewayFunction;
   readonly seed: CollectionSeed;
 
   constructor(scope: Construct, id: string, props: CloudSayingsStackProps) {
@@ -213,6 +215,28 @@ export class CloudSayingsStack extends Stack {
       redis: redis !== undefined,
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
     });
+
+    // The OpenAI-compatible gateway on its own streaming function URL (ADR 0016).
+    this.gateway = new GatewayFunction(this, 'Gateway', {
+      envName,
+      bundleDir: props.bundleDir,
+      environment,
+      retainLogs: settings.retainData,
+      ...(redis ? { network: { vpc: redis.vpc, securityGroup: redis.clientSecurityGroup, subnets: redis.subnets } } : {}),
+      statements: [
+        ...(Object.entries(GATEWAY_TABLES) as [TableLogicalName, readonly TableAccess[]][]).map(([name, access]) =>
+          tableStatement(this.tables.byName[name], access, TABLES[name].globalSecondaryIndexes.length > 0),
+        ),
+        readConfigStatement(this, params.configPath),
+        readKeysStatement(this, [params.anthropicKey, params.openaiKey]),
+        decryptViaSsmStatement(this, props.secretsKmsKeyArn),
+        ...(settings.bedrockEnabled && bedrockModelIds.length > 0 ? [bedrockStatement(settings.bedrockRegions, bedrockModelIds)] : []),
+        ...(props.grantPutMetricData ? [putMetricDataStatement(namespace)] : []),
+      ],
+      alarmTopic: this.monitoring.topic,
+      errorsAlarm: settings.functionErrorsAlarm,
+    });
+    new CfnOutput(this, 'GatewayUrl', { value: `${this.gateway.url.url}v1`, description: 'The gateway: the openai SDK baseURL (OpenAI-compatible /v1)' });
 
     new CfnOutput(this, 'SiteUrl', { value: this.web.siteUrl, description: 'The web pages (and, by default, the API on the same origin)' });
     new CfnOutput(this, 'ApiUrl', { value: apiEndpoint, description: 'The HTTP API, directly' });

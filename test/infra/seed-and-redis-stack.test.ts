@@ -12,7 +12,7 @@ interface Statement {
   Resource: unknown;
 }
 
-const HANDLERS = ['get-saying', 'submit-feedback', 'get-stats', 'get-health', 'chat', 'seed-collection'];
+const HANDLERS = ['get-saying', 'submit-feedback', 'get-stats', 'get-health', 'chat', 'seed-collection', 'gateway'];
 let dev: Resources;
 let withRedis: Resources;
 
