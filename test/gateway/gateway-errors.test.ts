@@ -239,6 +239,22 @@ describe('upstream failures', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  it('504 when the upstream drips its answer a byte a second: the deadline holds (FAULTS #5)', async () => {
+    await start({ GATEWAY_TIMEOUT_MS: '400' });
+    gw.openai.script({ kind: 'drip', bytesPerSecond: 1 });
+    expectOpenAiError(await send(), 504, 'upstream_timeout', 'server_error');
+  });
+
+  it('with the provider down, 100 concurrent requests all get 503 and cost at most 1.1 upstream calls each (FAULTS #9)', async () => {
+    await start();
+    const failing = { kind: 'status' as const, status: 500 };
+    gw.openai.script(...Array.from({ length: 400 }, () => failing));
+    const answers = await Promise.all(Array.from({ length: 100 }, () => send()));
+    expect(answers.map((a) => a.status).every((s) => s === 503)).toBe(true);
+    for (const a of answers.slice(0, 3)) expectOpenAiError(a, 503, 'upstream_unavailable', 'server_error');
+    expect(gw.openai.requests.length).toBeLessThanOrEqual(110);
+  });
+
   it('429 with Retry-After when the provider rate-limits us past the deadline (FAULTS #1)', async () => {
     await start({ GATEWAY_TIMEOUT_MS: '800' });
     gw.openai.script({ kind: 'status', status: 429, headers: { 'retry-after': '30' } });
