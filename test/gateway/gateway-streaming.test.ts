@@ -157,3 +157,27 @@ it('usage of a completed stream counts its output; a cached replay of it streams
   expect(replayed).toBe('Kept for later.');
   expect(held.requests).toBe(before);
 });
+
+it('clients that leave before the first token do not open the provider’s circuit for everybody', async () => {
+  const { key } = gw.keys.issue();
+  const leaving = Array.from({ length: 8 }, () => new AbortController());
+  const requests = leaving.map((c) =>
+    gw.client(key).chat.completions.create({ model: 'gpt-4.1-mini', messages: ask, stream: true }, { signal: c.signal }).then(
+      () => undefined,
+      () => undefined,
+    ),
+  );
+  const upstreams = [];
+  for (let i = 0; i < leaving.length; i++) upstreams.push(await notHanging(held.nextStream(), 'an upstream request'));
+  leaving.forEach((c) => c.abort());
+  await Promise.all(requests);
+  await notHanging(Promise.all(upstreams.map((u) => u.aborted)), 'the upstream aborts');
+  // The provider is as healthy as before: the next caller is served, not refused by an open circuit.
+  const next = gw.client(key).chat.completions.create({ model: 'gpt-4.1-mini', messages: ask, stream: true });
+  const upstream = await notHanging(held.nextStream(), 'the next upstream request');
+  upstream.delta('Still here.');
+  upstream.finish();
+  let text = '';
+  for await (const chunk of await notHanging(next, 'the next response')) text += chunk.choices[0]?.delta.content ?? '';
+  expect(text).toBe('Still here.');
+});

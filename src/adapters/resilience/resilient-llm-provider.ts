@@ -106,11 +106,13 @@ export class ResilientLlmProvider implements LlmProvider {
       let started = false;
       let iterator: AsyncIterator<LlmStreamEvent> | undefined;
       try {
-        const events = await this.circuit.execute(async () => {
-          iterator = this.inner.stream({ ...request, signal })[Symbol.asyncIterator]();
-          const first = await iterator.next();
-          return { iterator, first };
-        });
+        const events = await this.circuit.execute(() =>
+          unlessCallerGaveUp(request.signal, async () => {
+            iterator = this.inner.stream({ ...request, signal })[Symbol.asyncIterator]();
+            const first = await iterator.next();
+            return { iterator, first };
+          }),
+        );
         if (!events.first.done) {
           started = true;
           yield events.first.value;
@@ -119,7 +121,7 @@ export class ResilientLlmProvider implements LlmProvider {
         iterator = undefined;
         return;
       } catch (error) {
-        const mapped = toProviderError(error, this.name, signal);
+        const mapped = toProviderError(error instanceof CallerGaveUp ? error.original : error, this.name, signal);
         if (started) throw mapped;
         const delay = this.retryDelay(mapped, attempt, deadline, request.signal);
         if (delay === undefined) throw this.final(mapped, deadline);
@@ -137,9 +139,9 @@ export class ResilientLlmProvider implements LlmProvider {
   private async attempt<T>(request: LlmRequest, deadline: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const { signal, release } = this.attemptSignal(request.signal, deadline);
     try {
-      return await this.circuit.execute(() => call(signal));
+      return await this.circuit.execute(() => unlessCallerGaveUp(request.signal, () => call(signal)));
     } catch (error) {
-      throw toProviderError(error, this.name, signal);
+      throw toProviderError(error instanceof CallerGaveUp ? error.original : error, this.name, signal);
     } finally {
       release();
     }
@@ -168,6 +170,26 @@ export class ResilientLlmProvider implements LlmProvider {
       return new LlmProviderError('timeout', `${this.name} did not answer before the deadline`, { provider: this.name, cause: mapped });
     }
     return mapped;
+  }
+}
+
+/**
+ * A failure that happened because the caller gave up — its signal fired: a client that went away, a deadline of
+ * its own. It says nothing about the provider's health, so the circuit must not count it: ten clients leaving at
+ * once would otherwise open the circuit for everybody.
+ */
+class CallerGaveUp extends Error {
+  override readonly name = 'CallerGaveUp';
+  constructor(readonly original: unknown) {
+    super('the caller gave up');
+  }
+}
+
+async function unlessCallerGaveUp<T>(caller: AbortSignal | undefined, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw caller?.aborted ? new CallerGaveUp(error) : error;
   }
 }
 
