@@ -8,13 +8,13 @@ import { TABLES, TABLE_LOGICAL_NAMES, type TableLogicalName } from '../src/adapt
 import { buildCatalog } from '../src/domain/catalog/model-catalog';
 import { ApiFunction } from './constructs/api-function';
 import { CollectionSeed } from './constructs/collection-seed';
-import { GATEWAY_TABLES, GatewayFunction } from './constructs/gateway-function';
+import { GatewayFunction } from './constructs/gateway-function';
 import { Monitoring } from './constructs/monitoring';
 import { RedisCache } from './constructs/redis-cache';
 import { Tables } from './constructs/tables';
 import { WebSite } from './constructs/web-site';
 import { ENVIRONMENTS, type EnvName, type EnvironmentSettings } from './environments';
-import { FUNCTION_SPECS, TABLE_ENV_VARS, type FunctionSpec, type TableAccess } from './functions';
+import { FUNCTION_SPECS, TABLE_ENV_VARS, type FunctionSpec } from './functions';
 import {
   bedrockStatement,
   decryptViaSsmStatement,
@@ -223,16 +223,11 @@ export class CloudSayingsStack extends Stack {
       environment,
       retainLogs: settings.retainData,
       ...(redis ? { network: { vpc: redis.vpc, securityGroup: redis.clientSecurityGroup, subnets: redis.subnets } } : {}),
-      statements: [
-        ...(Object.entries(GATEWAY_TABLES) as [TableLogicalName, readonly TableAccess[]][]).map(([name, access]) =>
-          tableStatement(this.tables.byName[name], access, TABLES[name].globalSecondaryIndexes.length > 0),
-        ),
-        readConfigStatement(this, params.configPath),
-        readKeysStatement(this, [params.anthropicKey, params.openaiKey]),
-        decryptViaSsmStatement(this, props.secretsKmsKeyArn),
-        ...(settings.bedrockEnabled && bedrockModelIds.length > 0 ? [bedrockStatement(settings.bedrockRegions, bedrockModelIds)] : []),
-        ...(props.grantPutMetricData ? [putMetricDataStatement(namespace)] : []),
-      ],
+      tables: this.tables,
+      params,
+      ...(props.secretsKmsKeyArn ? { secretsKmsKeyArn: props.secretsKmsKeyArn } : {}),
+      ...(settings.bedrockEnabled && bedrockModelIds.length > 0 ? { bedrock: { regions: settings.bedrockRegions, modelIds: bedrockModelIds } } : {}),
+      ...(props.grantPutMetricData ? { putMetricDataNamespace: namespace } : {}),
       alarmTopic: this.monitoring.topic,
       errorsAlarm: settings.functionErrorsAlarm,
     });

@@ -1,14 +1,15 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import type { TableLogicalName } from '../../src/adapters/aws/dynamodb/table-design';
+import { TABLES, type TableLogicalName } from '../../src/adapters/aws/dynamodb/table-design';
 import type { EnvName } from '../environments';
 import type { TableAccess } from '../functions';
+import { bedrockStatement, decryptViaSsmStatement, putMetricDataStatement, readConfigStatement, readKeysStatement, tableStatement } from '../permissions';
 import { ApiFunction, type ApiFunctionProps, type FunctionSizing } from './api-function';
+import type { Tables } from './tables';
 
 /**
  * The gateway's one function (ADR 0016): every `/v1/` route, behind a function URL that streams (API Gateway HTTP
@@ -45,8 +46,14 @@ export interface GatewayFunctionProps {
   readonly environment: Readonly<Record<string, string>>;
   readonly retainLogs: boolean;
   readonly network?: ApiFunctionProps['network'];
-  /** Built by the stack from GATEWAY_TABLES, the configuration path, the provider keys and Bedrock. */
-  readonly statements: readonly iam.PolicyStatement[];
+  readonly tables: Tables;
+  /** The configuration path and the provider keys' parameter names. */
+  readonly params: { readonly configPath: string; readonly anthropicKey: string; readonly openaiKey: string };
+  readonly secretsKmsKeyArn?: string;
+  /** When Bedrock is enabled: the catalog's Bedrock models, in these regions. */
+  readonly bedrock?: { readonly regions: readonly string[]; readonly modelIds: readonly string[] };
+  /** Grant namespace-pinned PutMetricData (the metrics are EMF log lines otherwise). */
+  readonly putMetricDataNamespace?: string;
   readonly alarmTopic: sns.ITopic;
   /** Alarm when the function reports at least this many errors in 5 minutes. */
   readonly errorsAlarm: number;
@@ -67,7 +74,15 @@ export class GatewayFunction extends Construct {
       retainLogs: props.retainLogs,
       ...(props.network ? { network: props.network } : {}),
     });
-    for (const statement of props.statements) this.fn.allow(statement);
+    // Exactly what the use cases call (GATEWAY_TABLES), and what every model-calling function gets.
+    for (const [name, access] of Object.entries(GATEWAY_TABLES) as [TableLogicalName, readonly TableAccess[]][]) {
+      this.fn.allow(tableStatement(props.tables.byName[name], access, TABLES[name].globalSecondaryIndexes.length > 0));
+    }
+    this.fn.allow(readConfigStatement(this, props.params.configPath));
+    this.fn.allow(readKeysStatement(this, [props.params.anthropicKey, props.params.openaiKey]));
+    this.fn.allow(decryptViaSsmStatement(this, props.secretsKmsKeyArn));
+    if (props.bedrock) this.fn.allow(bedrockStatement(props.bedrock.regions, props.bedrock.modelIds));
+    if (props.putMetricDataNamespace) this.fn.allow(putMetricDataStatement(props.putMetricDataNamespace));
     (this.fn.function.node.defaultChild as lambda.CfnFunction).reservedConcurrentExecutions = GATEWAY_RESERVED_CONCURRENCY[props.envName];
 
     // Our own bearer keys authenticate every request; IAM auth would need SigV4 from clients the openai SDK is.
