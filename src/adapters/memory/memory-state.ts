@@ -1,12 +1,14 @@
 import type { FeedbackRecord } from '../../domain/feedback/feedback-record';
 import type { Saying } from '../../domain/sayings/saying';
 import type { UsageEntry } from '../../domain/usage/usage-entry';
+import { JobsMemory, type JobChange } from './jobs-memory';
 
 /** A change to the state, in the form a journal stores it: each record carries whole entities by id. */
 export type StateChange =
   | { readonly t: 'saying'; readonly saying: Saying }
   | { readonly t: 'vote'; readonly saying: Saying; readonly feedback: FeedbackRecord; readonly fingerprint: string }
-  | { readonly t: 'usage'; readonly entry: UsageEntry };
+  | { readonly t: 'usage'; readonly entry: UsageEntry }
+  | JobChange;
 
 /**
  * Where changes go to outlive the process. `durable` writes resolve once on disk; the others may be
@@ -31,6 +33,7 @@ export class MemoryState {
   readonly feedback = new Map<string, FeedbackRecord>();
   readonly voteKeys = new Map<string, VoteKey>();
   readonly usage: UsageEntry[] = [];
+  readonly jobs = new JobsMemory();
 
   constructor(
     readonly journal: ChangeJournal = noJournal,
@@ -53,6 +56,8 @@ export class MemoryState {
       case 'usage':
         this.addUsage(change.entry);
         break;
+      default:
+        this.jobs.apply(change);
     }
   }
 

@@ -3,10 +3,14 @@ import type { NanoUsd } from '../cost/money';
 
 /**
  * One line of the usage ledger. `sayings` and `gateway` entries are requests people made;
- * `sayings-build` entries are the background calls that fill the pool. Only entries that made an LLM call
+ * `sayings-build` entries are the background calls that fill the pool, `jobs` the calls of batch jobs (POST
+ * /jobs): both spend tokens and money but are no request anyone waited on. Only entries that made an LLM call
  * carry `spend`, so summing spend over entries counts every token and nano-dollar exactly once.
  */
-export type UsageChannel = 'sayings' | 'sayings-build' | 'gateway';
+export type UsageChannel = 'sayings' | 'sayings-build' | 'gateway' | 'jobs';
+
+/** Channels of work nobody waits on: counted in tokens and cost, not in requests or latency. */
+export const BACKGROUND_CHANNELS: ReadonlySet<UsageChannel> = new Set(['sayings-build', 'jobs']);
 
 export interface UsageSpend {
   readonly inputTokens: number | undefined;
@@ -34,4 +38,4 @@ export interface UsageEntry {
   readonly spend: UsageSpend | undefined;
 }
 
-export const isUserRequest = (e: UsageEntry): boolean => e.channel !== 'sayings-build';
+export const isUserRequest = (e: UsageEntry): boolean => !BACKGROUND_CHANNELS.has(e.channel);

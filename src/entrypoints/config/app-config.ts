@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { jobsAwsShape, jobsSharedShape } from './jobs-config';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -39,6 +40,7 @@ const sharedShape = {
     AWS_REGION: z.string().min(1).default('us-east-1'),
     /** Shared cache and limits across processes; without it both stay in process. */
     REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+    ...jobsSharedShape,
 };
 
 const latencyRange = (c: { OFFLINE_MIN_LATENCY_MS: number; OFFLINE_MAX_LATENCY_MS: number }) => c.OFFLINE_MIN_LATENCY_MS <= c.OFFLINE_MAX_LATENCY_MS;
@@ -59,6 +61,7 @@ export const awsConfigSchema = z
     USAGE_TABLE: tableName,
     METRICS_NAMESPACE: z.string().min(1).max(255).default('CloudSayings'),
     DYNAMODB_ENDPOINT: httpUrl.optional(),
+    ...jobsAwsShape,
   })
   .refine(latencyRange, latencyRangeError);
 

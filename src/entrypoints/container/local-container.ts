@@ -30,6 +30,7 @@ import { GetHealthUseCase } from '../../application/get-health/get-health.use-ca
 import { SeedCollectionUseCase } from '../../application/seed-collection/seed-collection.use-case';
 import type { AppConfig, LocalConfig } from '../config/app-config';
 import { bindCacheAndLimits } from './cache-and-limits';
+import { bindLocalJobs } from './jobs-bindings';
 import { TOKENS as T } from './tokens';
 
 export interface LocalRuntime {
@@ -68,6 +69,7 @@ export function buildLocalContainer(runtime: LocalRuntime): Container {
   c.bind(T.MetricsSink).toConstantValue(metrics);
   bindCacheAndLimits(c, { redisUrl: config.REDIS_URL, environment: 'local', logger: runtime.logger, metrics, clock: runtime.clock });
   c.bind(T.ModelProviders).toConstantValue(runtime.providers);
+  bindLocalJobs(c, config);
 
   bindApplication(c, config);
   return c;

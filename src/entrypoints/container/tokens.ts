@@ -28,4 +28,10 @@ export const TOKENS = {
   GetHealth: Symbol.for('GetHealth'),
   SeedCollection: Symbol.for('SeedCollection'),
   GatewayKeys: Symbol.for('GatewayKeys'),
+  JobQueue: Symbol.for('JobQueue'),
+  JobRepo: Symbol.for('JobRepo'),
+  SubmitJob: Symbol.for('SubmitJob'),
+  GetJob: Symbol.for('GetJob'),
+  JobItemProcessor: Symbol.for('JobItemProcessor'),
+  JobWorker: Symbol.for('JobWorker'),
 } as const;

@@ -34,7 +34,7 @@ export function fromUsageItem(item: Item): UsageEntry {
   return {
     id: str(item, 'id'),
     at: num(item, 'at'),
-    channel: oneOf(item, 'channel', ['sayings', 'sayings-build', 'gateway'] as const),
+    channel: oneOf(item, 'channel', ['sayings', 'sayings-build', 'gateway', 'jobs'] as const),
     source: oneOf(item, 'source', ['collection', 'live', 'pool', 'none'] as const),
     vendor: optOneOf(item, 'vendor', VENDORS),
     model: optStr(item, 'model'),
