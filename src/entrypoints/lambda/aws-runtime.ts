@@ -1,6 +1,7 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { Container } from 'inversify';
 import { PowertoolsLogger, type PowertoolsLevel } from '../../adapters/aws/observability/powertools-logger';
 import type { MetricsSink } from '../../ports/metrics-sink';
 import { loadAwsConfig, type AwsConfig } from '../config/app-config';
@@ -14,6 +15,8 @@ export interface AwsRuntime {
   readonly routes: readonly ApiRoute[];
   readonly logger: PowertoolsLogger;
   readonly metrics: MetricsSink;
+  /** For handlers that are not routes (the SQS consumer). */
+  readonly container: Container;
 }
 
 let pending: Promise<AwsRuntime> | undefined;
@@ -38,7 +41,7 @@ async function buildRuntime(env: Readonly<Record<string, string | undefined>>): 
   const config = loadAwsConfig(fromSsm, env);
   const container = buildAwsContainer({ config, env, logger });
   const routes = resolveRoutes(container);
-  return { config, routes, logger, metrics: container.get<MetricsSink>(TOKENS.MetricsSink) };
+  return { config, routes, logger, metrics: container.get<MetricsSink>(TOKENS.MetricsSink), container };
 }
 
 /** Every parameter under the path, decrypted, named by what follows the path (e.g. `VOTES_PER_MINUTE`). */
