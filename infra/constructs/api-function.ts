@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { FunctionSpec } from '../functions';
+import { isRouteSpec, type FunctionSpec } from '../functions';
 
 export interface ApiFunctionProps {
   readonly spec: FunctionSpec;
@@ -30,7 +30,7 @@ export class ApiFunction extends Construct {
   constructor(scope: Construct, id: string, props: ApiFunctionProps) {
     super(scope, id);
     const { spec } = props;
-    if (spec.timeoutSeconds > 28) throw new Error(`${spec.name}: timeout ${spec.timeoutSeconds}s exceeds API Gateway's 29 s limit less 1 s`);
+    if (isRouteSpec(spec) && spec.timeoutSeconds > 28) throw new Error(`${spec.name}: timeout ${spec.timeoutSeconds}s exceeds API Gateway's 29 s limit less 1 s`);
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: logs.RetentionDays.ONE_MONTH,
