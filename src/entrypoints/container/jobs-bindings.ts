@@ -40,27 +40,34 @@ export function bindAwsJobs(c: Container, config: AppConfig & { readonly JOBS_TA
 }
 
 function bindQueue(c: Container, config: AppConfig): void {
+  c.bind(T.JobQueue).toDynamicValue(({ get }): JobQueue =>
+    createJobQueue(config, { clock: get<Clock>(T.Clock), random: get<RandomSource>(T.Random), redis: get<RedisHandle>(T.Redis) }),
+  );
+}
+
+/** The configured queue; the CLI builds its own with this too. */
+export function createJobQueue(
+  config: AppConfig,
+  deps: { readonly clock: Clock; readonly random: RandomSource; readonly redis: Pick<RedisHandle, 'client' | 'keyPrefix'> },
+): JobQueue {
   const choice = chooseQueue(config);
   if ('problem' in choice) throw new ConfigError(`invalid configuration:\n  ${choice.problem}`);
   const common = { visibilityTimeoutMs: config.JOBS_VISIBILITY_TIMEOUT_MS, maxReceiveCount: config.JOBS_MAX_RECEIVE_COUNT };
-  c.bind(T.JobQueue).toDynamicValue(({ get }): JobQueue => {
-    if (choice.kind === 'memory') return new InMemoryJobQueue({ ...common, clock: get<Clock>(T.Clock), random: get<RandomSource>(T.Random) });
-    if (choice.kind === 'redis') {
-      const redis = get<RedisHandle>(T.Redis);
-      if (!redis.client) throw new ConfigError('invalid configuration:\n  JOBS_QUEUE: redis needs REDIS_URL');
-      return new RedisJobQueue({ ...common, redis: redis.client, keyPrefix: redis.keyPrefix, queueName: config.JOBS_QUEUE_NAME });
-    }
-    return new SqsJobQueue({
-      client: new SQSClient({
-        region: config.AWS_REGION,
-        maxAttempts: 3,
-        requestHandler: new NodeHttpHandler({ connectionTimeout: 1_000, requestTimeout: 25_000 }),
-        ...(config.SQS_ENDPOINT ? { endpoint: config.SQS_ENDPOINT } : {}),
-      }),
-      queueUrl: config.JOBS_QUEUE_URL as string,
-      deadLetterQueueUrl: config.JOBS_DLQ_URL as string,
-      ...(config.JOBS_DLQ_ARN ? { deadLetterQueueArn: config.JOBS_DLQ_ARN } : {}),
-    });
+  if (choice.kind === 'memory') return new InMemoryJobQueue({ ...common, clock: deps.clock, random: deps.random });
+  if (choice.kind === 'redis') {
+    if (!deps.redis.client) throw new ConfigError('invalid configuration:\n  JOBS_QUEUE: redis needs REDIS_URL');
+    return new RedisJobQueue({ ...common, redis: deps.redis.client, keyPrefix: deps.redis.keyPrefix, queueName: config.JOBS_QUEUE_NAME });
+  }
+  return new SqsJobQueue({
+    client: new SQSClient({
+      region: config.AWS_REGION,
+      maxAttempts: 3,
+      requestHandler: new NodeHttpHandler({ connectionTimeout: 1_000, requestTimeout: 25_000 }),
+      ...(config.SQS_ENDPOINT ? { endpoint: config.SQS_ENDPOINT } : {}),
+    }),
+    queueUrl: config.JOBS_QUEUE_URL as string,
+    deadLetterQueueUrl: config.JOBS_DLQ_URL as string,
+    ...(config.JOBS_DLQ_ARN ? { deadLetterQueueArn: config.JOBS_DLQ_ARN } : {}),
   });
 }
 
