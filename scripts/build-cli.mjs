@@ -3,7 +3,13 @@
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
-export const CLI_ENTRIES = { 'cli/generate': 'src/entrypoints/cli/generate.ts', 'cli/jobs': 'src/entrypoints/cli/jobs.ts', 'local/worker': 'src/entrypoints/local/worker.ts' };
+export const CLI_ENTRIES = {
+  'cli/generate': 'src/entrypoints/cli/generate.ts',
+  'cli/jobs': 'src/entrypoints/cli/jobs.ts',
+  'local/worker': 'src/entrypoints/local/worker.ts',
+  // The aws profile behind the local door (npm run start:aws-local), where the standalone worker's jobs come from.
+  'local/aws-local-server': 'src/entrypoints/local/aws-local-server.ts',
+};
 
 export default async function buildCli(outdir) {
   await build({

@@ -20,7 +20,8 @@ With plain \`npm start\` (state in the server's memory and DATA_DIR) the server 
 
 /** `npm run worker`: a long-running consumer of the jobs queue (the ECS-style poller of seed 002). */
 async function main(): Promise<void> {
-  const env: Record<string, string | undefined> = { CONFIG_SOURCE: 'env', ...process.env };
+  // Keys from the environment unless told otherwise (SECRETS_SOURCE=ssm for a worker in AWS).
+  const env: Record<string, string | undefined> = { CONFIG_SOURCE: 'env', SECRETS_SOURCE: 'env', ...process.env };
   if (env.JOBS_TABLE === undefined || env.JOBS_TABLE === '') return usage('JOBS_TABLE is not set.');
   const config = loadAwsConfig({}, env);
   const queue = chooseQueue(config);
