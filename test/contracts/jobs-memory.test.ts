@@ -2,6 +2,7 @@ import { InMemoryJobQueue } from '../../src/adapters/memory/in-memory-job-queue'
 import { InMemoryJobRepo } from '../../src/adapters/memory/in-memory-job-repo';
 import { MemoryState } from '../../src/adapters/memory/memory-state';
 import { CryptoRandomSource } from '../../src/adapters/system/crypto-random-source';
+import { JobRepoError } from '../../src/ports/job-repo';
 import { jobQueueContract } from './job-queue.contract';
 import { jobRepoContract, makeGeneration, makeJob } from './job-repo.contract';
 import { ManualClock, openTempFileState } from './support';
@@ -71,5 +72,16 @@ describe('InMemoryJobQueue', () => {
     queue.sendRaw('{"not":"a job"}');
     const [d] = await queue.receive({ max: 1, waitMs: 0 });
     expect(d).toMatchObject({ message: undefined, rawBody: '{"not":"a job"}', receiveCount: 1 });
+  });
+});
+
+describe('InMemoryJobRepo when the journal cannot write', () => {
+  it('refuses the job with a JobRepoError and keeps nothing of it', async () => {
+    const clock = new ManualClock();
+    const state = new MemoryState({ write: () => Promise.reject(new Error('ENOSPC')) });
+    const repo = new InMemoryJobRepo(state, clock);
+    const job = makeJob(2, clock.now());
+    await expect(repo.create(job)).rejects.toBeInstanceOf(JobRepoError);
+    await expect(repo.get(job.header.id)).resolves.toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import type { ItemError, ItemGeneration, Job, JobItem } from '../../domain/jobs/job';
 import type { Clock } from '../../ports/clock';
-import type { ItemSettlement, JobRepo } from '../../ports/job-repo';
+import { JobRepoError, type ItemSettlement, type JobRepo } from '../../ports/job-repo';
 import type { MemoryState } from './memory-state';
 
 /**
@@ -16,7 +16,13 @@ export class InMemoryJobRepo implements JobRepo {
 
   async create(job: Job): Promise<void> {
     this.state.jobs.apply({ t: 'job', job });
-    await this.state.journal.write({ t: 'job', job }, true);
+    try {
+      await this.state.journal.write({ t: 'job', job }, true);
+    } catch (error) {
+      // Nothing is acknowledged that is not on disk (ADR 0004): the caller gets a 503, the job is gone.
+      this.state.jobs.forget(job.header.id);
+      throw new JobRepoError('The job could not be stored', { cause: error });
+    }
   }
 
   get(jobId: string): Promise<Job | undefined> {

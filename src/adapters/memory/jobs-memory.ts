@@ -35,6 +35,11 @@ export class JobsMemory {
     }
   }
 
+  /** Takes back a job whose creation did not reach the disk. */
+  forget(jobId: string): void {
+    this.jobs.delete(jobId);
+  }
+
   /** The live job, or undefined when unknown or past its expiry (then dropped). */
   find(jobId: string, now: number): StoredJob | undefined {
     const job = this.jobs.get(jobId);
