@@ -5,9 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LAMBDA_HANDLERS as HANDLERS } from '../scripts/build-lambda.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const HANDLERS = ['get-saying', 'submit-feedback', 'get-stats', 'get-health'];
 const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7);
 const MAX_BYTES = 1.5 * 1024 * 1024;
 const MAX_INIT_MS = 200;
@@ -23,6 +23,9 @@ const env = {
   SAYINGS_TABLE: 'bench-sayings',
   FEEDBACK_TABLE: 'bench-feedback',
   USAGE_TABLE: 'bench-usage',
+  API_KEYS_TABLE: 'bench-apiKeys',
+  SESSIONS_TABLE: 'bench-sessions',
+  JOBS_TABLE: 'bench-jobs',
   LOG_LEVEL: 'warn',
 };
 

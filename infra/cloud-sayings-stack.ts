@@ -8,6 +8,7 @@ import { TABLES, TABLE_LOGICAL_NAMES, type TableLogicalName } from '../src/adapt
 import { buildCatalog } from '../src/domain/catalog/model-catalog';
 import { ApiFunction } from './constructs/api-function';
 import { JobQueues } from './constructs/job-queues';
+import { CollectionSeed } from './constructs/collection-seed';
 import { Monitoring } from './constructs/monitoring';
 import { RedisCache } from './constructs/redis-cache';
 import { Tables } from './constructs/tables';
@@ -64,6 +65,7 @@ export class CloudSayingsStack extends Stack {
   readonly web: WebSite;
   readonly monitoring: Monitoring;
   readonly jobQueues: JobQueues;
+  readonly seed: CollectionSeed;
 
   constructor(scope: Construct, id: string, props: CloudSayingsStackProps) {
     super(scope, id, { description: `Cloud Sayings (${props.envName})`, ...props });
@@ -94,6 +96,8 @@ export class CloudSayingsStack extends Stack {
       BEDROCK_REGIONS: settings.bedrockRegions.join(','),
       ...Object.fromEntries(TABLE_LOGICAL_NAMES.map((name) => [TABLE_ENV_VARS[name], this.tables.byName[name].tableName])),
       ...(redis ? { REDIS_URL: redis.url } : {}),
+      // Through CloudFront, API Gateway's source IP is CloudFront's; per-client limits need the viewer's.
+      ...(settings.apiViaCloudFront ? { CLIENT_IP_HEADER: 'cloudfront-viewer-address' } : {}),
     };
 
     const consumer = FUNCTION_SPECS.find((s) => !isRouteSpec(s));
@@ -106,6 +110,8 @@ export class CloudSayingsStack extends Stack {
         spec,
         bundleDir: props.bundleDir,
         environment: usesJobs(spec) ? { ...environment, ...this.jobQueues.environment() } : environment,
+        // A queue consumer is no route: API Gateway's 29 s do not bound it (Lambda's 15 minutes do).
+        ...(isRouteSpec(spec) ? {} : { maxTimeoutSeconds: 900 }),
         retainLogs: settings.retainData,
         ...(redis ? { network: { vpc: redis.vpc, securityGroup: redis.clientSecurityGroup, subnets: redis.subnets } } : {}),
       });
@@ -125,6 +131,20 @@ export class CloudSayingsStack extends Stack {
       functions.set(spec.name, fn);
     }
     this.functions = functions;
+
+    // The collection reaches DynamoDB with the deployment: listCollection (Query on its index + BatchGetItem),
+    // putIfAbsent (PutItem, then UpdateItem on the count item).
+    this.seed = new CollectionSeed(this, 'CollectionSeed', {
+      bundleDir: props.bundleDir,
+      environment,
+      retainLogs: settings.retainData,
+      ...(redis ? { network: { vpc: redis.vpc, securityGroup: redis.clientSecurityGroup, subnets: redis.subnets } } : {}),
+      after: [this.tables.byName.sayings],
+      statements: [
+        tableStatement(this.tables.byName.sayings, ['query', 'batchGet', 'put', 'update'], true),
+        readConfigStatement(this, params.configPath),
+      ],
+    });
 
     // The site comes first: in direct mode its domain is a CORS origin of the API. In CloudFront mode the
     // distribution points at the API instead (same origin, no CORS needed — and no dependency cycle).
@@ -203,6 +223,7 @@ export class CloudSayingsStack extends Stack {
       namespace,
       serviceName,
       settings,
+      redis: redis !== undefined,
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
     });
 

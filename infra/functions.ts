@@ -21,7 +21,7 @@ export const DYNAMODB_ACTIONS = {
 
 export type TableAccess = keyof typeof DYNAMODB_ACTIONS;
 
-export const FUNCTION_NAMES = ['get-saying', 'submit-feedback', 'get-stats', 'get-health', 'submit-job', 'get-job', 'job-worker'] as const;
+export const FUNCTION_NAMES = ['get-saying', 'submit-feedback', 'get-stats', 'get-health', 'chat', 'submit-job', 'get-job', 'job-worker'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 interface BaseFunctionSpec {
@@ -67,13 +67,15 @@ export const isRouteSpec = (spec: FunctionSpec): spec is RouteFunctionSpec => sp
  * - get-stats: usage.list and feedback.list (Query per time bucket; Scan for very long windows),
  *   sayings.listVoted (Query on `voted` + BatchGetItem).
  * - get-health: sayings.count (GetItem on the `#count` item).
+ * - chat: sessions.get (GetItem) and save (PutItem conditioned on the version, for create and update alike);
+ *   the collection for reference sayings (Query on `collection` + BatchGetItem); usage.record (PutItem).
  * - submit-job: jobs create (BatchWriteItem of the items, PutItem of the header), the job read back (Query),
  *   UpdateItem on items the queue refused; SendMessage(Batch) on the jobs queue.
  * - get-job: one Query of the job's partition.
  * - job-worker (the queue's consumer): jobs GetItem/UpdateItem on items, PutItem/GetItem of text claims;
  *   sayings listCollection (Query + BatchGetItem, for duplicates) and putIfAbsent (PutItem, UpdateItem on
  *   `#count`); usage PutItem per model call; the model keys and Bedrock like get-saying.
- * Tables no function uses yet (apiKeys, sessions) exist for the gateway and chat issues.
+ * Tables no function uses yet (apiKeys) exist for the gateway issue.
  */
 export const FUNCTION_SPECS: readonly FunctionSpec[] = [
   {
@@ -117,6 +119,17 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     callsModels: false,
   },
   {
+    name: 'chat',
+    description: 'POST /chat: session chat with a cloud-sayings companion (3 s sync path)',
+    method: 'POST',
+    path: '/chat',
+    memorySize: 1024,
+    // The answer is due within CHAT_DEADLINE_MS (3 s); the rest covers a cold start and a slow session write.
+    timeoutSeconds: 10,
+    tables: { sessions: ['get', 'put'], sayings: ['query', 'batchGet'], usage: ['put'] },
+    callsModels: true,
+  },
+  {
     name: 'submit-job',
     description: 'POST /jobs: a batch job stored and queued, answered 202',
     method: 'POST',
@@ -152,12 +165,5 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
   },
 ];
 
-/** The environment variable that carries each table's physical name. */
-export const TABLE_ENV_VARS: Readonly<Record<TableLogicalName, string>> = {
-  sayings: 'SAYINGS_TABLE',
-  feedback: 'FEEDBACK_TABLE',
-  usage: 'USAGE_TABLE',
-  apiKeys: 'API_KEYS_TABLE',
-  sessions: 'SESSIONS_TABLE',
-  jobs: 'JOBS_TABLE',
-};
+/** The environment variable that carries each table's physical name (shared with the aws profile). */
+export { TABLE_ENV as TABLE_ENV_VARS } from '../src/entrypoints/config/table-env';

@@ -7,8 +7,6 @@ export const CLI_ENTRIES = {
   'cli/generate': 'src/entrypoints/cli/generate.ts',
   'cli/jobs': 'src/entrypoints/cli/jobs.ts',
   'local/worker': 'src/entrypoints/local/worker.ts',
-  // The aws profile behind the local door (npm run start:aws-local), where the standalone worker's jobs come from.
-  'local/aws-local-server': 'src/entrypoints/local/aws-local-server.ts',
 };
 
 export default async function buildCli(outdir) {

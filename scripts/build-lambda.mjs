@@ -1,13 +1,13 @@
 // One minified CommonJS bundle per Lambda handler, written to <outdir>/lambda/<name>/index.js.
 //
-// The AWS SDK v3 (@aws-sdk/*, @smithy/*) is left out: the nodejs22.x runtime ships it, as the CDK's own
+// The AWS SDK v3 clients (@aws-sdk/*, with the @smithy/* packages they bring) are left out: the nodejs22.x runtime ships it, as the CDK's own
 // NodejsFunction assumes by default (ADR 0021). LAMBDA_BUNDLE_AWS_SDK=true bundles it instead, for a
 // deployment that wants the exact SDK versions of package-lock.json at the cost of ~0.45 MiB per function.
 import { build } from 'esbuild';
 
-const AWS_SDK = ['@aws-sdk/*', '@smithy/*'];
+const AWS_SDK = ['@aws-sdk/*'];
 
-export const LAMBDA_HANDLERS = ['get-saying', 'submit-feedback', 'get-stats', 'get-health', 'submit-job', 'get-job', 'job-worker'];
+export const LAMBDA_HANDLERS = ['get-saying', 'submit-feedback', 'get-stats', 'get-health', 'seed-collection', 'chat', 'submit-job', 'get-job', 'job-worker'];
 
 export default async function buildLambda(outdir) {
   await Promise.all(

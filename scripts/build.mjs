@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 const outdir = process.env.BUILD_OUTDIR ?? 'dist';
 
 await build({
-  entryPoints: { 'local/server': 'src/entrypoints/local/server.ts' },
+  entryPoints: { 'local/server': 'src/entrypoints/local/server.ts', 'local/aws-local-server': 'src/entrypoints/local/aws-local-server.ts' },
   outdir,
   bundle: true,
   platform: 'node',

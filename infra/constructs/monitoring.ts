@@ -17,6 +17,8 @@ export interface MonitoringProps {
   readonly namespace: string;
   readonly serviceName: string;
   readonly settings: Pick<EnvironmentSettings, 'hourlyCostAlarmUsd' | 'apiP95LatencyAlarm' | 'functionErrorsAlarm'>;
+  /** With the optional Redis: alarm when an adapter reports it unavailable (the DependencyAvailable metric). */
+  readonly redis?: boolean;
   /** Subscribed to the alarm topic when given. */
   readonly alarmEmail?: string;
 }
@@ -112,6 +114,20 @@ export class Monitoring extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+
+    if (props.redis) {
+      // Emitted once per change of state (0 = lost, 1 = back): any 0 in a period means an outage began. Requests
+      // keep succeeding meanwhile (cache bypassed, limits in process), so no 5xx alarm would catch it.
+      alarm('redis-unavailable', {
+        alarmName: `${prefix}-redis-unavailable`,
+        alarmDescription: 'An instance lost Redis: cache bypassed and rate limits per instance until it is back',
+        metric: insights("SELECT MIN(DependencyAvailable)", "Redis available (min)", Duration.minutes(5)),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
 
     const perFunction = (metric: (fn: ApiFunction) => cloudwatch.IMetric) => props.functions.map(({ construct }) => metric(construct));
     const width = 12;

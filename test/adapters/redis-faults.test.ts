@@ -74,8 +74,8 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 5_000): Pro
   }
 }
 
-function cacheOver(redis: Redis, logger: Logger) {
-  return new RedisCacheStore({ redis, keyPrefix: 'faults:cache:', logger, metrics: new InMemoryMetricsSink(), probeIntervalMs: PROBE_INTERVAL_MS });
+function cacheOver(redis: Redis, logger: Logger, metrics = new InMemoryMetricsSink()) {
+  return new RedisCacheStore({ redis, keyPrefix: 'faults:cache:', logger, metrics, probeIntervalMs: PROBE_INTERVAL_MS });
 }
 
 function limiterOver(redis: Redis, logger: Logger) {
@@ -85,7 +85,8 @@ function limiterOver(redis: Redis, logger: Logger) {
 
 it('bypasses the cache fast with one log line when Redis is killed mid-run, and uses it again once it is back', async () => {
   const logger = new RecordingLogger();
-  const cache = cacheOver(await connect(), logger);
+  const metrics = new InMemoryMetricsSink();
+  const cache = cacheOver(await connect(), logger, metrics);
   await cache.set('k', 'v', 60_000);
   await expect(cache.get('k')).resolves.toBe('v');
 
@@ -119,6 +120,12 @@ it('bypasses the cache fast with one log line when Redis is killed mid-run, and 
   expect(logger.changes('RedisCacheStore', 'up')).toBe(1);
   const down = logger.lines.find((l) => l.fields.redis === 'down');
   expect(down).toMatchObject({ level: 'warn', message: 'Redis unavailable; cache bypassed' });
+  // One data point per change of state, however many requests ran meanwhile.
+  const availability = metrics.recorded().filter((m) => m.name === 'DependencyAvailable');
+  expect(availability.map((m) => [m.value, m.dimensions])).toEqual([
+    [0, { dependency: 'redis', component: 'RedisCacheStore' }],
+    [1, { dependency: 'redis', component: 'RedisCacheStore' }],
+  ]);
 });
 
 it('answers within the command timeout while Redis takes 2 s per command, then recovers', async () => {

@@ -23,8 +23,13 @@ interface Statement {
   Condition?: Record<string, Record<string, unknown>>;
 }
 
-const FUNCTION_NAMES = ['get-saying', 'submit-feedback', 'get-stats', 'get-health'] as const;
+const FUNCTION_NAMES = ['get-saying', 'submit-feedback', 'get-stats', 'get-health', 'chat'] as const;
 type FunctionName = (typeof FUNCTION_NAMES)[number];
+/** The functions that call models: they alone read the provider keys and may call Bedrock. */
+const CALLS_MODELS: ReadonlySet<FunctionName> = new Set(['get-saying', 'chat']);
+/** Functions that serve no route (asserted in their own suites), whose bundles the stack still needs. */
+const OTHER_BUNDLES = ['seed-collection'] as const;
+const OTHER_FUNCTION_IDS = /^CollectionSeed/;
 /** Asserted in test/infra/jobs-stack.test.ts; this file leaves them out. */
 const JOB_FUNCTION_NAMES = ['submit-job', 'get-job', 'job-worker'] as const;
 const isJobResource = (id: string) => /^(SubmitJob|GetJob|JobWorker)/.test(id);
@@ -79,7 +84,7 @@ function functionsOf(resources: Resources): Map<FunctionName, { id: string; prop
   const byName = new Map<FunctionName, { id: string; props: Json; roleId: string; statements: Statement[] }>();
   for (const [id, r] of ofType(resources, 'AWS::Lambda::Function')) {
     const env = (r.Properties?.Environment as { Variables?: Json } | undefined)?.Variables;
-    if (!env?.APP_ENV || isJobResource(id)) continue;
+    if (!env?.APP_ENV || OTHER_FUNCTION_IDS.test(id) || isJobResource(id)) continue;
     const name = FUNCTION_NAMES.find((n) => id.startsWith(n.replace(/(^|-)([a-z])/g, (_m, _d: string, c: string) => c.toUpperCase())));
     if (!name) throw new Error(`unexpected function ${id}`);
     const roleId = (r.Properties?.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] as string;
@@ -131,7 +136,7 @@ beforeAll(() => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloud-sayings-infra-'));
   bundleDir = path.join(workDir, 'lambda');
   webDir = path.join(workDir, 'web');
-  for (const name of [...FUNCTION_NAMES, ...JOB_FUNCTION_NAMES]) {
+  for (const name of [...FUNCTION_NAMES, ...OTHER_BUNDLES, ...JOB_FUNCTION_NAMES]) {
     fs.mkdirSync(path.join(bundleDir, name), { recursive: true });
     fs.writeFileSync(path.join(bundleDir, name, 'index.js'), 'exports.handler = async () => ({ statusCode: 200 });\n');
   }
@@ -154,7 +159,7 @@ afterAll(() => {
 });
 
 describe('Lambda functions', () => {
-  it('are exactly the four route handlers: nodejs22.x on arm64, from our bundles, timeout within API Gateway’s 29 s', () => {
+  it('are exactly the route handlers: nodejs22.x on arm64, from our bundles, timeout within API Gateway’s 29 s', () => {
     const fns = functionsOf(dev.resources);
     expect([...fns.keys()].sort()).toEqual([...FUNCTION_NAMES].sort());
     for (const { props } of fns.values()) {
@@ -258,12 +263,13 @@ describe('HTTP API', () => {
   it('routes each path to its own function with payload v2', () => {
     const fns = functionsOf(dev.resources);
     const routes = ofType(dev.resources, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties ?? {}).filter((r) => !String(r.RouteKey).includes(' /jobs'));
-    expect(routes.map((r) => r.RouteKey).sort()).toEqual(['GET /health', 'GET /sayings', 'GET /stats', 'POST /feedback']);
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual(['GET /health', 'GET /sayings', 'GET /stats', 'POST /chat', 'POST /feedback']);
     const expected: Record<string, FunctionName> = {
       'GET /sayings': 'get-saying',
       'POST /feedback': 'submit-feedback',
       'GET /stats': 'get-stats',
       'GET /health': 'get-health',
+      'POST /chat': 'chat',
     };
     for (const route of routes) {
       const integrationId = /integrations\/\$\{(\w+)\}/.exec(text(route.Target))?.[1] ?? '';
@@ -349,6 +355,11 @@ describe('IAM', () => {
         usage: ['dynamodb:Query', 'dynamodb:Scan'],
       },
       'get-health': { sayings: ['dynamodb:GetItem'] },
+      chat: {
+        sessions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        sayings: ['dynamodb:BatchGetItem', 'dynamodb:Query'],
+        usage: ['dynamodb:PutItem'],
+      },
     };
     const ids = tableIds(dev.resources);
     for (const [name, fn] of functionsOf(dev.resources)) {
@@ -363,7 +374,7 @@ describe('IAM', () => {
     }
   });
 
-  it('SSM: the config path for everyone (GetParametersByPath only); the two key parameters for get-saying alone', () => {
+  it('SSM: the config path for everyone (GetParametersByPath only); the two key parameters only for the functions that call models', () => {
     const arn = (suffix: string) => `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/cloud-sayings/dev${suffix}`;
     for (const [name, fn] of functionsOf(dev.resources)) {
       const ssm = fn.statements.filter((s) => actionsOf(s).some((a) => a.startsWith('ssm:')));
@@ -372,7 +383,7 @@ describe('IAM', () => {
       expect(actionsOf(byPath[0] as Statement)).toEqual(['ssm:GetParametersByPath']);
       expect(resourcesOf(byPath[0] as Statement)).toEqual([arn(''), arn('/*')]);
       const single = ssm.filter((s) => actionsOf(s).some((a) => a === 'ssm:GetParameter' || a === 'ssm:GetParameters'));
-      if (name === 'get-saying') {
+      if (CALLS_MODELS.has(name)) {
         expect(single).toHaveLength(1);
         expect(resourcesOf(single[0] as Statement).sort()).toEqual([arn('/api-key/anthropic'), arn('/api-key/openai')]);
       } else {
@@ -385,7 +396,7 @@ describe('IAM', () => {
   it('kms:Decrypt only through SSM in this region, only for the function that reads the keys', () => {
     for (const [name, fn] of functionsOf(dev.resources)) {
       const kms = fn.statements.filter((s) => actionsOf(s).some((a) => a.startsWith('kms:')));
-      expect(kms).toHaveLength(name === 'get-saying' ? 1 : 0);
+      expect(kms).toHaveLength(CALLS_MODELS.has(name) ? 1 : 0);
       for (const s of kms) {
         expect(actionsOf(s)).toEqual(['kms:Decrypt']);
         expect(text(s.Condition?.StringEquals?.['kms:ViaService'])).toBe('ssm.${AWS::Region}.amazonaws.com');
@@ -397,7 +408,7 @@ describe('IAM', () => {
     expect(resourcesOf(kms[0] as Statement)).toEqual(['arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab']);
   });
 
-  it('Bedrock: none while disabled; when enabled, get-saying alone, on the catalog’s foundation models in the configured regions', () => {
+  it('Bedrock: none while disabled; when enabled, only the functions that call models, on the catalog’s foundation models in the configured regions', () => {
     for (const fn of functionsOf(dev.resources).values()) {
       expect(fn.statements.flatMap(actionsOf).filter((a) => a.startsWith('bedrock:'))).toEqual([]);
     }
@@ -406,7 +417,7 @@ describe('IAM', () => {
     for (const result of [prod, extras]) {
       for (const [name, fn] of functionsOf(result.resources)) {
         const bedrock = fn.statements.filter((s) => actionsOf(s).some((a) => a.startsWith('bedrock:')));
-        if (name !== 'get-saying') {
+        if (!CALLS_MODELS.has(name)) {
           expect(bedrock).toHaveLength(0);
           continue;
         }
@@ -428,6 +439,13 @@ describe('IAM', () => {
 });
 
 describe('secrets', () => {
+  it('behind CloudFront the functions take the client address from CloudFront-Viewer-Address; directly, from API Gateway', () => {
+    const header = (result: typeof dev) =>
+      [...functionsOf(result.resources).values()].map((f) => (f.props.Environment as { Variables: Json }).Variables.CLIENT_IP_HEADER);
+    expect(new Set(header(dev))).toEqual(new Set(['cloudfront-viewer-address']));
+    expect(new Set(header(direct))).toEqual(new Set([undefined]));
+  });
+
   it('the template creates no SSM parameter and carries no key material', () => {
     for (const result of [dev, prod, extras, direct]) {
       expect(ofType(result.resources, 'AWS::SSM::Parameter')).toHaveLength(0);
@@ -443,7 +461,7 @@ describe('secrets', () => {
         // Only names and non-secret settings: every variable is on this list.
         const allowed = new Set([
           ...['APP_ENV', 'LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'METRICS_NAMESPACE', 'SECRETS_SOURCE'],
-          ...['CLAUDE_PARAMETER_NAME', 'OPENAI_PARAMETER_NAME', 'BEDROCK_ENABLED', 'BEDROCK_REGIONS', 'REDIS_URL'],
+          ...['CLAUDE_PARAMETER_NAME', 'OPENAI_PARAMETER_NAME', 'BEDROCK_ENABLED', 'BEDROCK_REGIONS', 'REDIS_URL', 'CLIENT_IP_HEADER'],
           ...['SAYINGS_TABLE', 'FEEDBACK_TABLE', 'USAGE_TABLE', 'API_KEYS_TABLE', 'SESSIONS_TABLE', 'JOBS_TABLE'],
         ]);
         for (const name of Object.keys(env)) expect(allowed.has(name) ? name : `unexpected ${name}`).toBe(name);
@@ -520,7 +538,7 @@ describe('web pages', () => {
     expect(distribution.DefaultRootObject).toBe('index.html');
     expect((distribution.DefaultCacheBehavior as Json).ViewerProtocolPolicy).toBe('redirect-to-https');
     const behaviors = distribution.CacheBehaviors as Json[];
-    expect(behaviors.map((b) => b.PathPattern).filter((p) => !String(p).startsWith('/jobs')).sort()).toEqual(['/feedback', '/health', '/sayings', '/stats']);
+    expect(behaviors.map((b) => b.PathPattern).filter((p) => !String(p).startsWith('/jobs')).sort()).toEqual(['/chat', '/feedback', '/health', '/sayings', '/stats']);
     for (const b of behaviors) {
       expect(b.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad'); // CachingDisabled
       expect(b.AllowedMethods).toContain('POST');

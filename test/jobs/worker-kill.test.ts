@@ -35,7 +35,7 @@ let local: DynamoDbLocal;
 let work: string;
 let redis: Redis;
 const queueName = `kill-${process.pid}-${Date.now().toString(36)}`;
-const tables = { sayings: `kill-${process.pid}-sayings`, feedback: `kill-${process.pid}-feedback`, usage: `kill-${process.pid}-usage`, jobs: `kill-${process.pid}-jobs` };
+const tables = { sayings: `kill-${process.pid}-sayings`, feedback: `kill-${process.pid}-feedback`, usage: `kill-${process.pid}-usage`, jobs: `kill-${process.pid}-jobs`, sessions: `kill-${process.pid}-sessions` };
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'cs-worker-kill-'));
@@ -66,6 +66,7 @@ const env = (): Record<string, string> => ({
   FEEDBACK_TABLE: tables.feedback,
   USAGE_TABLE: tables.usage,
   JOBS_TABLE: tables.jobs,
+  SESSIONS_TABLE: tables.sessions,
   REDIS_URL: SHARED_REDIS_URL,
   JOBS_QUEUE: 'redis',
   JOBS_QUEUE_NAME: queueName,

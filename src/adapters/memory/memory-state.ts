@@ -1,3 +1,4 @@
+import type { ChatSession } from '../../domain/chat/chat-session';
 import type { FeedbackRecord } from '../../domain/feedback/feedback-record';
 import type { Saying } from '../../domain/sayings/saying';
 import type { UsageEntry } from '../../domain/usage/usage-entry';
@@ -8,6 +9,7 @@ export type StateChange =
   | { readonly t: 'saying'; readonly saying: Saying }
   | { readonly t: 'vote'; readonly saying: Saying; readonly feedback: FeedbackRecord; readonly fingerprint: string }
   | { readonly t: 'usage'; readonly entry: UsageEntry }
+  | { readonly t: 'session'; readonly session: ChatSession }
   | JobChange;
 
 /**
@@ -33,6 +35,7 @@ export class MemoryState {
   readonly feedback = new Map<string, FeedbackRecord>();
   readonly voteKeys = new Map<string, VoteKey>();
   readonly usage: UsageEntry[] = [];
+  readonly sessions = new Map<string, ChatSession>();
   readonly jobs = new JobsMemory();
 
   constructor(
@@ -55,6 +58,10 @@ export class MemoryState {
         break;
       case 'usage':
         this.addUsage(change.entry);
+        break;
+      case 'session':
+        // Whole sessions in write order: the last line is the current version.
+        this.sessions.set(change.session.id, change.session);
         break;
       default:
         this.jobs.apply(change);

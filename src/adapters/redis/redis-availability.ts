@@ -57,7 +57,7 @@ export class RedisAvailability {
       return;
     }
     logger.info('Redis available again', { component, redis: 'up' });
-    metrics.record(availabilityMetrics(true));
+    metrics.record(availabilityMetric(component, true));
   }
 
   failed(error: unknown): void {
@@ -70,14 +70,14 @@ export class RedisAvailability {
     this.state = 'down';
     const { component, meanwhile, logger, metrics } = this.settings;
     logger.warn(`Redis unavailable; ${meanwhile}`, { component, redis: 'down', reason });
-    metrics.record(availabilityMetrics(false));
+    metrics.record(availabilityMetric(component, false));
   }
 }
 
 /**
- * Empty until MetricName has an availability metric: the existing names are per request (CacheHit would read
- * an outage as misses and skew the hit ratio), so the change is logged only.
+ * Its own metric, not CacheHit (which would read an outage as misses and skew the hit ratio); an alarm on its
+ * minimum catches an outage that no request has yet reported as a 5xx, because none does.
  */
-function availabilityMetrics(_up: boolean): readonly Metric[] {
-  return [];
+function availabilityMetric(component: string, up: boolean): readonly Metric[] {
+  return [{ name: 'DependencyAvailable', value: up ? 1 : 0, unit: 'Count', dimensions: { dependency: 'redis', component } }];
 }

@@ -36,7 +36,7 @@ async function main(): Promise<number> {
   const redis = config.REDIS_URL === undefined ? undefined : createRedisClient(config.REDIS_URL, { commandTimeoutMs: 5_000, connectionName: 'cloud-sayings-cli' });
   try {
     if (redis) await ready(redis, config.REDIS_URL ?? '');
-    const queue = createJobQueue(config, { clock: new SystemClock(), random: new CryptoRandomSource(), redis: { client: redis, keyPrefix: `cs:${process.env.APP_ENV ?? 'local'}:` } });
+    const queue = createJobQueue(config, { clock: new SystemClock(), random: new CryptoRandomSource(), redis: { client: redis, keyPrefix: config.REDIS_KEY_PREFIX ?? `cs:${process.env.APP_ENV ?? 'local'}:` } });
     if (command === 'queue depth') {
       const depth = await queue.depth();
       process.stdout.write(values.json ? `${JSON.stringify(depth)}\n` : `waiting: ${depth.waiting}\nin flight: ${depth.inFlight}\ndead letters: ${depth.deadLetters}\n`);

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { jobsAwsShape, jobsSharedShape } from './jobs-config';
+import { chatAwsShape, chatShape } from './chat-config';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -41,6 +42,9 @@ const sharedShape = {
     /** Shared cache and limits across processes; without it both stay in process. */
     REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
     ...jobsSharedShape,
+    /** Every Redis key starts with it; default `cs:<APP_ENV>:` (`cs:local:` for npm start). */
+    REDIS_KEY_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, { error: 'must be 1–64 of A-Z a-z 0-9 _ . : -' }).optional(),
+    ...chatShape,
 };
 
 const latencyRange = (c: { OFFLINE_MIN_LATENCY_MS: number; OFFLINE_MAX_LATENCY_MS: number }) => c.OFFLINE_MIN_LATENCY_MS <= c.OFFLINE_MAX_LATENCY_MS;
@@ -59,9 +63,15 @@ export const awsConfigSchema = z
     SAYINGS_TABLE: tableName,
     FEEDBACK_TABLE: tableName,
     USAGE_TABLE: tableName,
+    ...chatAwsShape,
     METRICS_NAMESPACE: z.string().min(1).max(255).default('CloudSayings'),
     DYNAMODB_ENDPOINT: httpUrl.optional(),
     ...jobsAwsShape,
+    /**
+     * A header that carries the client's address, set by a proxy in front (CloudFront: `cloudfront-viewer-address`,
+     * `ip:port`). Unset: API Gateway's source IP. Only for a proxy that overwrites what the client sent.
+     */
+    CLIENT_IP_HEADER: z.string().regex(/^[a-z0-9-]{1,64}$/, { error: 'must be a lower-case header name' }).optional(),
   })
   .refine(latencyRange, latencyRangeError);
 

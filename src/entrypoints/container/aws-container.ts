@@ -11,8 +11,10 @@ import { EmfMetricsSink } from '../../adapters/aws/observability/emf-metrics-sin
 import { CryptoRandomSource } from '../../adapters/system/crypto-random-source';
 import { SystemClock } from '../../adapters/system/system-clock';
 import type { AwsConfig } from '../config/app-config';
+import { DynamoDbSessionRepo } from '../../adapters/aws/dynamodb/dynamodb-session-repo';
 import { bindCacheAndLimits } from './cache-and-limits';
 import { bindAwsJobs } from './jobs-bindings';
+import { bindChat } from './chat-bindings';
 import { bindApplication } from './local-container';
 import { buildModelProviders, buildSecretStore } from './model-providers';
 import { TOKENS as T } from './tokens';
@@ -62,10 +64,11 @@ export function buildAwsContainer(input: AwsContainerInput): Container {
     }),
   );
   c.bind(T.UsageLedger).toConstantValue(new DynamoDbUsageLedger({ client: dynamo, tableName: config.USAGE_TABLE, clock }));
-  bindCacheAndLimits(c, { redisUrl: config.REDIS_URL, environment: config.APP_ENV, logger, metrics, clock });
+  bindCacheAndLimits(c, { redisUrl: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, environment: config.APP_ENV, logger, metrics, clock });
   const configured = input.configured ?? { openai: true, anthropic: true };
   c.bind(T.ModelProviders).toConstantValue(buildModelProviders({ catalog, config, secrets, configured, clock, random, logger }));
   bindAwsJobs(c, config, dynamo);
+  bindChat(c, config, () => new DynamoDbSessionRepo({ client: dynamo, tableName: config.SESSIONS_TABLE, clock }));
   bindApplication(c, config);
   return c;
 }

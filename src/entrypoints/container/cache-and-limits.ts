@@ -26,6 +26,8 @@ export interface CacheAndLimitsInput {
   readonly redisUrl: string | undefined;
   /** `local`, `dev`, `staging`, `prod`: deployments sharing one Redis never see each other's keys. */
   readonly environment: string;
+  /** Overrides `cs:<environment>:`, e.g. for two deployments of one environment sharing a Redis, or a test run. */
+  readonly keyPrefix?: string | undefined;
   readonly logger: Logger;
   readonly metrics: MetricsSink;
   readonly clock: Clock;
@@ -34,7 +36,7 @@ export interface CacheAndLimitsInput {
 /** Binds `T.Redis`, `T.CacheStore` and `T.RateLimiter`: Redis-backed when configured, in-process otherwise. */
 export function bindCacheAndLimits(c: Container, input: CacheAndLimitsInput): RedisHandle {
   const { logger, metrics, clock } = input;
-  const keyPrefix = `cs:${input.environment}:`;
+  const keyPrefix = input.keyPrefix ?? `cs:${input.environment}:`;
   const local = new InMemoryRateLimiter(clock);
   const client = input.redisUrl === undefined ? undefined : createRedisClient(input.redisUrl, { connectionName: `cloud-sayings-${input.environment}` });
   const handle: RedisHandle = {

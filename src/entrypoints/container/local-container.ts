@@ -29,8 +29,10 @@ import { GetStatsUseCase } from '../../application/get-stats/get-stats.use-case'
 import { GetHealthUseCase } from '../../application/get-health/get-health.use-case';
 import { SeedCollectionUseCase } from '../../application/seed-collection/seed-collection.use-case';
 import type { AppConfig, LocalConfig } from '../config/app-config';
+import { InMemorySessionRepo } from '../../adapters/memory/in-memory-session-repo';
 import { bindCacheAndLimits } from './cache-and-limits';
 import { bindLocalJobs } from './jobs-bindings';
+import { bindChat } from './chat-bindings';
 import { TOKENS as T } from './tokens';
 
 export interface LocalRuntime {
@@ -67,9 +69,10 @@ export function buildLocalContainer(runtime: LocalRuntime): Container {
   c.bind(T.UsageLedger).toResolvedValue((s: MemoryState) => new InMemoryUsageLedger(s), [T.MemoryState]);
   const metrics = new InMemoryMetricsSink();
   c.bind(T.MetricsSink).toConstantValue(metrics);
-  bindCacheAndLimits(c, { redisUrl: config.REDIS_URL, environment: 'local', logger: runtime.logger, metrics, clock: runtime.clock });
+  bindCacheAndLimits(c, { redisUrl: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, environment: 'local', logger: runtime.logger, metrics, clock: runtime.clock });
   c.bind(T.ModelProviders).toConstantValue(runtime.providers);
   bindLocalJobs(c, config);
+  bindChat(c, config, ({ get }) => new InMemorySessionRepo(get(T.MemoryState), get(T.Clock)));
 
   bindApplication(c, config);
   return c;

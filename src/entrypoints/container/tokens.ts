@@ -34,4 +34,8 @@ export const TOKENS = {
   GetJob: Symbol.for('GetJob'),
   JobItemProcessor: Symbol.for('JobItemProcessor'),
   JobWorker: Symbol.for('JobWorker'),
+  SessionRepo: Symbol.for('SessionRepo'),
+  ChatSendMessage: Symbol.for('ChatSendMessage'),
+  ChatGetHistory: Symbol.for('ChatGetHistory'),
+  ChatClearSession: Symbol.for('ChatClearSession'),
 } as const;

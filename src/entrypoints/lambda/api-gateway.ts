@@ -7,8 +7,22 @@ import { chooseRequestId } from '../http/middleware';
 import { routeKey, type ApiRoute } from '../http/routes/api-routes';
 import { awsRuntime, type AwsRuntime } from './aws-runtime';
 
-/** API Gateway HTTP API (payload v2) → the door-independent request. */
-export function toHttpRequest(event: APIGatewayProxyEventV2): HttpRequest {
+/**
+ * `198.51.100.7:46532` → `198.51.100.7`; `2001:db8::7:46532` → `2001:db8::7` (CloudFront-Viewer-Address puts the
+ * port after the last colon, without brackets). Undefined for anything that is not an address and a port.
+ */
+export function addressWithoutPort(value: string | undefined): string | undefined {
+  const cut = value?.trim().lastIndexOf(':') ?? -1;
+  if (value === undefined || cut <= 0 || !/^\d{1,5}$/.test(value.trim().slice(cut + 1))) return undefined;
+  const address = value.trim().slice(0, cut).replace(/^\[|\]$/g, '');
+  return /^[0-9a-fA-F.:]{2,45}$/.test(address) ? address : undefined;
+}
+
+/**
+ * API Gateway HTTP API (payload v2) → the door-independent request. With `clientIpHeader` (a proxy in front
+ * that sets it, such as CloudFront), the client's address comes from that header; else from API Gateway.
+ */
+export function toHttpRequest(event: APIGatewayProxyEventV2, clientIpHeader?: string): HttpRequest {
   const query: Record<string, string | string[]> = {};
   for (const [key, value] of new URLSearchParams(event.rawQueryString ?? '')) {
     const previous = query[key];
@@ -26,7 +40,7 @@ export function toHttpRequest(event: APIGatewayProxyEventV2): HttpRequest {
     query,
     headers,
     body,
-    clientIp: event.requestContext.http.sourceIp,
+    clientIp: (clientIpHeader === undefined ? undefined : addressWithoutPort(headers[clientIpHeader])) ?? event.requestContext.http.sourceIp,
   };
 }
 
@@ -53,7 +67,7 @@ export function routeHandler(pick: RoutePicker, runtime: () => Promise<AwsRuntim
       rt = await runtime();
       if (context) rt.logger.addContext(context);
       const route = pick(rt.routes, event);
-      const response = await requestContext.run({ requestId }, () => route(toHttpRequest(event)));
+      const response = await requestContext.run({ requestId }, () => route(toHttpRequest(event, rt?.config.CLIENT_IP_HEADER)));
       return toResult(response, requestId);
     } catch (error) {
       const logger = rt?.logger ?? { error: (m: string, f?: object) => process.stderr.write(`${JSON.stringify({ level: 'ERROR', message: m, ...f })}\n`) };

@@ -1,8 +1,8 @@
 import { routeAt, routeHandler } from './api-gateway';
-import { awsRuntime } from './aws-runtime';
+import { startAwsRuntime } from './aws-runtime';
 
 /** `POST /feedback` on API Gateway HTTP API (payload v2). */
 export const handler = routeHandler(routeAt('POST', '/feedback'));
 
 /** The cold-start work, started at module load so it overlaps Lambda's init phase. */
-export const ready = awsRuntime();
+export const ready = startAwsRuntime();

@@ -11,15 +11,14 @@ import type { PoolBuilder } from '../../application/sayings/pool-builder';
 import type { SeedCollectionUseCase } from '../../application/seed-collection/seed-collection.use-case';
 import type { Logger } from '../../ports/logger';
 import type { Clock } from '../../ports/clock';
-import { loadLocalConfig, parseOrigins, type LocalConfig } from '../config/app-config';
+import { loadLocalConfig, type LocalConfig } from '../config/app-config';
 import type { RedisHandle } from '../container/cache-and-limits';
 import { startJobs } from '../container/jobs-bindings';
 import { buildLocalContainer } from '../container/local-container';
 import { buildModelProviders, buildSecretStore, configuredVendors } from '../container/model-providers';
 import { buildCatalog } from '../../domain/catalog/model-catalog';
-import { resolveRoutes } from '../container/routes';
 import { TOKENS } from '../container/tokens';
-import { createApp } from '../http/app';
+import { expressDoor } from './serve';
 import type { ModelDirectory } from '../../application/sayings/models';
 
 export interface LocalApp {
@@ -68,14 +67,7 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
     logger.info('model', { model: m.key, status: models.isLive(m.key) ? 'live' : 'offline', provider: models.provider(m.key)?.name });
   }
   const stopJobs = await startJobs(container, config, 'inline');
-  const app = createApp({
-    routes: resolveRoutes(container),
-    logger,
-    allowedOrigins: parseOrigins(config.ALLOWED_ORIGINS),
-    bodyLimitBytes: config.BODY_LIMIT_BYTES,
-    trustProxy: config.TRUST_PROXY,
-    ...(options.webDir === undefined ? {} : { webDir: options.webDir }),
-  });
+  const app = expressDoor(container, config, logger, options.webDir);
   return {
     app,
     container,

@@ -5,6 +5,8 @@ import type { JobWorker } from '../../application/jobs/job-worker';
 import { ConfigError, loadAwsConfig } from '../config/app-config';
 import { chooseQueue } from '../config/jobs-config';
 import { buildAwsContainer } from '../container/aws-container';
+import { awsLocalEnvironment } from './aws-local-app';
+import { LOCAL_CLIENT_CONFIG } from './dynamodb-local';
 import type { RedisHandle } from '../container/cache-and-limits';
 import { hasJobs } from '../container/jobs-bindings';
 import { buildSecretStore, configuredVendors } from '../container/model-providers';
@@ -13,16 +15,16 @@ import { TOKENS } from '../container/tokens';
 const USAGE = `npm run worker — a job worker of its own, to run, kill and restart beside the servers.
 
 It shares job state with them through DynamoDB and the queue through Redis or SQS, so it reads the aws
-profile's settings from the environment:
-  JOBS_TABLE, SAYINGS_TABLE, FEEDBACK_TABLE, USAGE_TABLE   the tables (DYNAMODB_ENDPOINT for DynamoDB Local)
-  REDIS_URL (and JOBS_QUEUE_NAME), or JOBS_QUEUE_URL and JOBS_DLQ_URL   the shared queue
+profile's settings from the environment, with the defaults of \`npm run start:aws-local\`:
+  DYNAMODB_ENDPOINT   DynamoDB Local's endpoint (start:aws-local prints it when it starts one)
+  *_TABLE             the tables (default cloud-sayings-local-*, or TABLE_PREFIX)
+  REDIS_URL (default redis://127.0.0.1:6379, with JOBS_QUEUE_NAME), or JOBS_QUEUE_URL and JOBS_DLQ_URL (SQS)
 With plain \`npm start\` (state in the server's memory and DATA_DIR) the server runs the worker itself.`;
 
 /** `npm run worker`: a long-running consumer of the jobs queue (the ECS-style poller of seed 002). */
 async function main(): Promise<void> {
-  // Keys from the environment unless told otherwise (SECRETS_SOURCE=ssm for a worker in AWS).
-  const env: Record<string, string | undefined> = { CONFIG_SOURCE: 'env', SECRETS_SOURCE: 'env', ...process.env };
-  if (env.JOBS_TABLE === undefined || env.JOBS_TABLE === '') return usage('JOBS_TABLE is not set.');
+  // start:aws-local's defaults; keys from the environment unless told otherwise (SECRETS_SOURCE=ssm in AWS).
+  const env = awsLocalEnvironment({ CONFIG_SOURCE: 'env', ...process.env });
   const config = loadAwsConfig({}, env);
   const queue = chooseQueue(config);
   if ('problem' in queue) return usage(queue.problem);
@@ -35,7 +37,12 @@ async function main(): Promise<void> {
     env,
     logger,
     configured,
-    dynamoDb: new DynamoDBClient({ region: config.AWS_REGION, maxAttempts: 3, ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}) }),
+    dynamoDb: new DynamoDBClient({
+      region: config.AWS_REGION,
+      maxAttempts: 3,
+      // DynamoDB Local keeps one database per access key: the same as start:aws-local's.
+      ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT, credentials: LOCAL_CLIENT_CONFIG.credentials } : {}),
+    }),
   });
   if (!hasJobs(container)) return usage('jobs are not configured.');
   const worker = container.get<JobWorker>(TOKENS.JobWorker);

@@ -29,7 +29,8 @@ export class EmfMetricsSink implements MetricsSink {
   }
 
   flush(): Promise<void> {
-    this.metrics.publishStoredMetrics();
+    // Every metric is written as it is recorded (single-metric lines); publishing nothing would only warn.
+    if (this.metrics.hasStoredMetrics()) this.metrics.publishStoredMetrics();
     return Promise.resolve();
   }
 }

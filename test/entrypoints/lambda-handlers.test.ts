@@ -1,0 +1,235 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { ensureTables } from '../../src/adapters/aws/dynamodb/ensure-tables';
+import { tableNames } from '../../src/adapters/aws/dynamodb/table-design';
+import { addressWithoutPort } from '../../src/entrypoints/lambda/api-gateway';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local';
+import { startOpenAiFake } from '../support/fakes/openai-fake';
+
+/*
+ * The Lambda door end to end: the minified bundles that deploy (scripts/build-lambda.mjs), each run in a
+ * fresh Node process as the Lambda runtime would, against DynamoDB Local, with API Gateway v2 events.
+ */
+const root = join(__dirname, '..', '..');
+// Inside the repository, so the bundles find the AWS SDK in node_modules as they find the runtime's in Lambda.
+const outdir = join(root, '.cache', `lambda-test-${process.pid}`);
+const prefix = `lambda-${process.pid}`;
+const names = tableNames(prefix);
+
+let dynamo: DynamoDbLocal;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, env: { ...process.env, BUILD_OUTDIR: outdir }, encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(built.stderr);
+  dynamo = await startDynamoDbLocal();
+  await ensureTables(dynamo.client, names);
+  env = {
+    PATH: process.env.PATH ?? '',
+    APP_ENV: 'dev',
+    CONFIG_SOURCE: 'env',
+    SECRETS_SOURCE: 'env',
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    SAYINGS_TABLE: names.sayings,
+    FEEDBACK_TABLE: names.feedback,
+    USAGE_TABLE: names.usage,
+    API_KEYS_TABLE: names.apiKeys,
+    SESSIONS_TABLE: names.sessions,
+    JOBS_TABLE: names.jobs,
+    LOG_LEVEL: 'warn',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    OFFLINE_MIN_LATENCY_MS: '0',
+    OFFLINE_MAX_LATENCY_MS: '5',
+  };
+}, 90_000);
+
+afterAll(async () => {
+  await dynamo?.stop();
+  rmSync(outdir, { recursive: true, force: true });
+});
+
+interface Result {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+/** One cold start of `handler`, invoked once per event (asynchronously: fakes in this process must keep answering). */
+async function invoke(
+  handler: string,
+  events: readonly unknown[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ results: Result[]; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [join(__dirname, 'fixtures', 'invoke-lambda.cjs'), join(outdir, 'lambda', handler, 'index.js')], {
+    env: { ...env, ...extraEnv },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const exited = new Promise<void>((done) => child.on('close', () => done()));
+  child.stdin.end(JSON.stringify(events));
+  await exited;
+  clearTimeout(timer);
+  const marker = stdout.indexOf('@@RESULTS@@');
+  if (marker < 0) throw new Error(`${handler} did not finish: ${stderr.slice(0, 2000)}`);
+  return { results: JSON.parse(stdout.slice(marker + 11)) as Result[], stdout: stdout.slice(0, marker), stderr };
+}
+
+let seq = 0;
+function event(method: string, path: string, options: { body?: unknown; headers?: Record<string, string>; query?: string; sourceIp?: string; base64?: boolean } = {}): APIGatewayProxyEventV2 {
+  const raw = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  return {
+    version: '2.0',
+    routeKey: `${method} ${path}`,
+    rawPath: path,
+    rawQueryString: options.query ?? '',
+    headers: { 'content-type': 'application/json', ...options.headers },
+    requestContext: {
+      accountId: '000000000000', apiId: 'test', domainName: 'test.execute-api', domainPrefix: 'test', requestId: `req-${++seq}-abcdefgh`,
+      routeKey: `${method} ${path}`, stage: '$default', time: '', timeEpoch: 0,
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: options.sourceIp ?? '192.0.2.1', userAgent: 'test' },
+    },
+    isBase64Encoded: options.base64 ?? false,
+    ...(raw === undefined ? {} : { body: options.base64 ? Buffer.from(raw).toString('base64') : raw }),
+  } as APIGatewayProxyEventV2;
+}
+
+const json = (r: Result) => JSON.parse(r.body) as Record<string, unknown> & { error?: { code: string; message: string } };
+
+describe('Lambda handlers (bundled, one cold start per run)', () => {
+  it('seed-collection stores the collection once, however often it runs', async () => {
+    const first = await invoke('seed-collection', [{}, {}]);
+    expect(first.results).toEqual([{ collection: 161 }, { collection: 161 }]);
+    const health = (await invoke('get-health', [event('GET', '/health')])).results[0]!;
+    expect(health.statusCode).toBe(200);
+    expect(json(health)).toMatchObject({ status: 'ok', collection: { readable: true, sayings: 161 } });
+  });
+
+  it('get-saying serves the collection first, with the request id of the event', async () => {
+    const { results } = await invoke('get-saying', [1, 2, 3].map(() => event('GET', '/sayings', { headers: { 'x-request-id': 'client-req-123456' } })));
+    for (const r of results) {
+      expect(r.statusCode).toBe(200);
+      expect(r.headers['x-request-id']).toBe('client-req-123456');
+      expect(r.headers['content-type']).toMatch(/^application\/json/);
+      expect(json(r).source).toBe('From the Cloud Sayings collection');
+    }
+    expect(results.map((r) => json(r).requestNumber)).toEqual([1, 2, 3]);
+  });
+
+  it('submit-feedback counts a vote once per Idempotency-Key, reads base64 bodies, and answers bad input clearly', async () => {
+    const saying = json((await invoke('get-saying', [event('GET', '/sayings')])).results[0]!) as { sayingId: string; saying: string; source: string };
+    const vote = { sayingId: saying.sayingId, saying: saying.saying, source: saying.source, feedbackType: 'NEGATIVE', executionTime: 4, isCached: false };
+    const { results, stdout, stderr } = await invoke('submit-feedback', [
+      event('POST', '/feedback', { body: vote, headers: { 'idempotency-key': 'lambda-vote-1' } }),
+      event('POST', '/feedback', { body: vote, headers: { 'idempotency-key': 'lambda-vote-1' }, base64: true }),
+      event('POST', '/feedback', { body: '{"sayingId":', headers: {} }),
+      event('POST', '/feedback', { body: vote, headers: { 'content-type': 'text/plain' } }),
+      event('POST', '/feedback', { body: { ...vote, feedbackType: 'MEH' } }),
+    ]);
+    expect(results.map((r) => r.statusCode)).toEqual([201, 200, 400, 415, 400]);
+    expect(json(results[1]!)).toMatchObject({ replayed: true, downvotes: json(results[0]!).downvotes });
+    expect(results.slice(2).map((r) => json(r).error?.code)).toEqual(['invalid_json', 'unsupported_media_type', 'invalid_request']);
+    for (const r of results.slice(2)) expect(r.body).not.toMatch(/at .+\.(js|ts):\d+/);
+    expect(`${stdout}${stderr}`).not.toMatch(/"level":"ERROR"/);
+  });
+
+  it('get-stats validates its query and reports the votes', async () => {
+    const { results } = await invoke('get-stats', [event('GET', '/stats', { query: 'vendor=ibm' }), event('GET', '/stats')]);
+    expect(results[0]!.statusCode).toBe(400);
+    expect(json(results[0]!).error?.code).toBe('invalid_request');
+    expect(results[1]!.statusCode).toBe(200);
+    expect((json(results[1]!).totals as { downvotes: number }).downvotes).toBeGreaterThanOrEqual(1);
+  });
+
+  it('behind CloudFront, per-client vote limits use CloudFront-Viewer-Address, not the proxy’s address', async () => {
+    const saying = json((await invoke('get-saying', [event('GET', '/sayings')])).results[0]!) as { sayingId: string; saying: string; source: string };
+    const vote = { sayingId: saying.sayingId, saying: saying.saying, source: saying.source, feedbackType: 'POSITIVE', executionTime: 1, isCached: true };
+    const viaCloudFront = (viewer: string) =>
+      event('POST', '/feedback', { body: vote, sourceIp: '130.176.0.1', headers: { 'cloudfront-viewer-address': viewer } });
+    const limited = { VOTES_PER_MINUTE: '1', CLIENT_IP_HEADER: 'cloudfront-viewer-address' };
+    const { results } = await invoke('submit-feedback', [viaCloudFront('198.51.100.7:46532'), viaCloudFront('2001:db8::7:41000'), viaCloudFront('198.51.100.7:50000')], limited);
+    expect(results.map((r) => r.statusCode)).toEqual([201, 201, 429]);
+    expect(Number(results[2]!.headers['Retry-After'] ?? results[2]!.headers['retry-after'])).toBeGreaterThan(0);
+    // Without the setting, the header is ignored: everything comes from the one proxy address.
+    const trusting = await invoke('submit-feedback', [viaCloudFront('203.0.113.1:1'), viaCloudFront('203.0.113.2:1')], { VOTES_PER_MINUTE: '1' });
+    expect(trusting.results.map((r) => r.statusCode)).toEqual([201, 429]);
+  });
+
+  it('chat keeps its session in DynamoDB across cold starts, calls the live model through the lazily loaded SDK, and refuses bad input', async () => {
+    const fake = await startOpenAiFake({ respond: () => ({ kind: 'ok', text: 'S3 keeps your objects.', usage: { inputTokens: 90, outputTokens: 6 } }) });
+    try {
+      const keys = { OPENAI_API_KEY: 'sk-bundle-test-000000000', OPENAI_BASE_URL: fake.url };
+      const send = (data: Record<string, unknown>) => event('POST', '/chat', { body: { action: 'sendMessage', data } });
+      const first = await invoke('chat', [send({ message: 'What is Amazon S3?', modelPreference: 'fast' }), send({ message: 'a\u0000b' })], keys);
+      expect(first.results.map((r) => r.statusCode)).toEqual([200, 422]);
+      expect(json(first.results[0]!)).toMatchObject({ model: 'gpt-4.1-mini', offline: false, reply: 'S3 keeps your objects.', costNano: 96_000 });
+      expect(json(first.results[1]!).error?.code).toBe('null_byte');
+      const sessionId = json(first.results[0]!).sessionId;
+      const second = await invoke('chat', [event('POST', '/chat', { body: { action: 'getHistory', data: { sessionId } } })], keys);
+      expect((json(second.results[0]!).turns as unknown[]).length).toBe(1);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('a bad setting fails the cold start with a clean error response, and the log says which setting', async () => {
+    const { results, stdout, stderr } = await invoke('get-health', [event('GET', '/health'), event('GET', '/health')], { VOTES_PER_MINUTE: 'lots' });
+    expect(results.map((r) => r.statusCode)).toEqual([500, 500]);
+    expect(json(results[0]!).error).toMatchObject({ code: 'internal_error' });
+    expect(results[0]!.body).not.toMatch(/VOTES_PER_MINUTE|at .+\.(js|ts):\d+/);
+    expect(`${stdout}${stderr}`).toMatch(/VOTES_PER_MINUTE/);
+  });
+});
+
+describe('SSM unreachable at a cold start (FAULTS #14)', () => {
+  let ssmCalls = 0;
+  let ssm: Server;
+  beforeAll(async () => {
+    ssm = createServer((req, res) => {
+      ssmCalls++;
+      req.resume();
+      res.writeHead(500, { 'content-type': 'application/x-amz-json-1.1' }).end('{"__type":"InternalServerError","message":"down"}');
+    });
+    await new Promise<void>((done) => ssm.listen(0, '127.0.0.1', done));
+  });
+  afterAll(() => new Promise<void>((done) => ssm.close(() => done())));
+
+  it('answers 503 with Retry-After, and the next invocation tries SSM again instead of reusing the failure', async () => {
+    const { port } = ssm.address() as AddressInfo;
+    const { results, stdout, stderr } = await invoke('get-health', [event('GET', '/health'), event('GET', '/health')], {
+      CONFIG_SOURCE: '',
+      AWS_ENDPOINT_URL_SSM: `http://127.0.0.1:${port}`,
+    });
+    expect(results.map((r) => r.statusCode)).toEqual([503, 503]);
+    expect(json(results[0]!).error?.code).toBe('service_unavailable');
+    expect(results[0]!.headers['Retry-After']).toBe('5');
+    // Module load, then each invocation: three attempts at the configuration, each with the SDK's 2 tries.
+    expect(ssmCalls).toBeGreaterThanOrEqual(3);
+    expect(`${stdout}${stderr}`).toMatch(/configuration unreadable/);
+  });
+});
+
+describe('addressWithoutPort (CloudFront-Viewer-Address)', () => {
+  it.each([
+    ['198.51.100.7:46532', '198.51.100.7'],
+    ['2001:db8::7:46532', '2001:db8::7'],
+    ['[2001:db8::7]:46532', '2001:db8::7'],
+    ['198.51.100.7', undefined],
+    ['not an address:80', undefined],
+    ['<script>:1', undefined],
+    ['', undefined],
+    [undefined, undefined],
+  ])('%s → %s', (header, address) => {
+    expect(addressWithoutPort(header)).toBe(address);
+  });
+});
