@@ -138,3 +138,15 @@ describe('POST /jobs and GET /jobs/{id} on the local server (in-memory queue, in
     });
   });
 });
+
+describe('GET / on the local server', () => {
+  it('lists the jobs endpoints with the others', async () => {
+    const h = await startHarness();
+    try {
+      const res = await h.http.get('/').expect(200);
+      expect(res.body.endpoints).toEqual(expect.arrayContaining(['GET /sayings', 'POST /feedback', 'GET /stats', 'GET /health', 'POST /jobs', 'GET /jobs/{id}']));
+    } finally {
+      await h.close();
+    }
+  });
+});
