@@ -7,13 +7,14 @@ import type { Construct } from 'constructs';
 import { TABLES, TABLE_LOGICAL_NAMES, type TableLogicalName } from '../src/adapters/aws/dynamodb/table-design';
 import { buildCatalog } from '../src/domain/catalog/model-catalog';
 import { ApiFunction } from './constructs/api-function';
+import { JobQueues } from './constructs/job-queues';
 import { CollectionSeed } from './constructs/collection-seed';
 import { Monitoring } from './constructs/monitoring';
 import { RedisCache } from './constructs/redis-cache';
 import { Tables } from './constructs/tables';
 import { WebSite } from './constructs/web-site';
 import { ENVIRONMENTS, type EnvName, type EnvironmentSettings } from './environments';
-import { FUNCTION_SPECS, TABLE_ENV_VARS, type FunctionSpec } from './functions';
+import { FUNCTION_SPECS, isRouteSpec, TABLE_ENV_VARS, type FunctionSpec } from './functions';
 import {
   bedrockStatement,
   decryptViaSsmStatement,
@@ -63,6 +64,7 @@ export class CloudSayingsStack extends Stack {
   readonly api: apigwv2.HttpApi;
   readonly web: WebSite;
   readonly monitoring: Monitoring;
+  readonly jobQueues: JobQueues;
   readonly seed: CollectionSeed;
 
   constructor(scope: Construct, id: string, props: CloudSayingsStackProps) {
@@ -98,12 +100,18 @@ export class CloudSayingsStack extends Stack {
       ...(settings.apiViaCloudFront ? { CLIENT_IP_HEADER: 'cloudfront-viewer-address' } : {}),
     };
 
+    const consumer = FUNCTION_SPECS.find((s) => !isRouteSpec(s));
+    this.jobQueues = new JobQueues(this, 'JobQueues', { namePrefix: prefix, consumer: consumer ?? { timeoutSeconds: 60 }, maxReceiveCount: 5, retain: settings.retainData });
+    const usesJobs = (spec: FunctionSpec) => spec.tables.jobs !== undefined;
+
     const functions = new Map<FunctionSpec['name'], ApiFunction>();
     for (const spec of FUNCTION_SPECS) {
       const fn = new ApiFunction(this, pascal(spec.name), {
         spec,
         bundleDir: props.bundleDir,
-        environment,
+        environment: usesJobs(spec) ? { ...environment, ...this.jobQueues.environment() } : environment,
+        // A queue consumer is no route: API Gateway's 29 s do not bound it (Lambda's 15 minutes do).
+        ...(isRouteSpec(spec) ? {} : { maxTimeoutSeconds: 900 }),
         retainLogs: settings.retainData,
         ...(redis ? { network: { vpc: redis.vpc, securityGroup: redis.clientSecurityGroup, subnets: redis.subnets } } : {}),
       });
@@ -118,6 +126,8 @@ export class CloudSayingsStack extends Stack {
         if (settings.bedrockEnabled && bedrockModelIds.length > 0) fn.allow(bedrockStatement(settings.bedrockRegions, bedrockModelIds));
       }
       if (props.grantPutMetricData) fn.allow(putMetricDataStatement(namespace));
+      if (spec.sendsJobs) this.jobQueues.allowSend(fn);
+      if (!isRouteSpec(spec)) this.jobQueues.connectConsumer(fn, spec);
       functions.set(spec.name, fn);
     }
     this.functions = functions;
@@ -181,7 +191,8 @@ export class CloudSayingsStack extends Stack {
         ),
       },
     });
-    for (const spec of FUNCTION_SPECS) {
+    const routeSpecs = FUNCTION_SPECS.filter(isRouteSpec);
+    for (const spec of routeSpecs) {
       const fn = functions.get(spec.name);
       if (!fn) continue;
       this.api.addRoutes({
@@ -194,7 +205,9 @@ export class CloudSayingsStack extends Stack {
     }
     const apiEndpoint = this.api.apiEndpoint;
 
-    if (settings.apiViaCloudFront) this.web.routeApi(apiEndpoint, FUNCTION_SPECS.map((s) => s.path));
+    // CloudFront path patterns: `/jobs/{id}` becomes `/jobs/*`.
+    const apiPaths = [...new Set(routeSpecs.map((s) => s.path.replace(/\{\w+\}/g, '*')))];
+    if (settings.apiViaCloudFront) this.web.routeApi(apiEndpoint, apiPaths);
     this.web.deploy({
       webDir: props.webDir,
       config: { env: envName, apiUrl: settings.apiViaCloudFront ? '' : apiEndpoint, directApiUrl: apiEndpoint },
@@ -214,6 +227,10 @@ export class CloudSayingsStack extends Stack {
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
     });
 
+    this.jobQueues.alarmInto(this.monitoring.topic, prefix);
+
+    new CfnOutput(this, 'JobsQueueUrl', { value: this.jobQueues.queue.queueUrl, description: 'JOBS_QUEUE_URL for `npm run jobs`' });
+    new CfnOutput(this, 'JobsDeadLetterQueueUrl', { value: this.jobQueues.deadLetterQueue.queueUrl, description: 'JOBS_DLQ_URL for `npm run jobs -- dlq …`' });
     new CfnOutput(this, 'SiteUrl', { value: this.web.siteUrl, description: 'The web pages (and, by default, the API on the same origin)' });
     new CfnOutput(this, 'ApiUrl', { value: apiEndpoint, description: 'The HTTP API, directly' });
     new CfnOutput(this, 'WebBucketName', { value: this.web.bucket.bucketName, description: 'aws s3 sync dist/web s3://<this>' });

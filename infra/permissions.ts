@@ -14,7 +14,7 @@ import { DYNAMODB_ACTIONS, type TableAccess } from './functions';
 export function tableStatement(table: dynamodb.Table, access: readonly TableAccess[], hasIndexes: boolean): iam.PolicyStatement {
   const actions = [...new Set(access.flatMap((a) => DYNAMODB_ACTIONS[a]))].sort();
   const resources = [table.tableArn];
-  if (hasIndexes && actions.includes('dynamodb:Query')) resources.push(`${table.tableArn}/index/*`);
+  if (hasIndexes && access.includes('query')) resources.push(`${table.tableArn}/index/*`);
   return new iam.PolicyStatement({ actions, resources });
 }
 

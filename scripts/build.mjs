@@ -17,6 +17,6 @@ await build({
 });
 
 // The Lambda bundles and the web pages have build steps of their own.
-for (const part of ['build-lambda.mjs', 'build-web.mjs']) {
+for (const part of ['build-lambda.mjs', 'build-web.mjs', 'build-cli.mjs']) {
   if (existsSync(new URL(part, import.meta.url))) await (await import(`./${part}`)).default(outdir);
 }

@@ -30,6 +30,9 @@ const CALLS_MODELS: ReadonlySet<FunctionName> = new Set(['get-saying', 'chat']);
 /** Functions that serve no route (asserted in their own suites), whose bundles the stack still needs. */
 const OTHER_BUNDLES = ['seed-collection'] as const;
 const OTHER_FUNCTION_IDS = /^CollectionSeed/;
+/** Asserted in test/infra/jobs-stack.test.ts; this file leaves them out. */
+const JOB_FUNCTION_NAMES = ['submit-job', 'get-job', 'job-worker'] as const;
+const isJobResource = (id: string) => /^(SubmitJob|GetJob|JobWorker)/.test(id);
 
 let workDir: string;
 let bundleDir: string;
@@ -81,7 +84,7 @@ function functionsOf(resources: Resources): Map<FunctionName, { id: string; prop
   const byName = new Map<FunctionName, { id: string; props: Json; roleId: string; statements: Statement[] }>();
   for (const [id, r] of ofType(resources, 'AWS::Lambda::Function')) {
     const env = (r.Properties?.Environment as { Variables?: Json } | undefined)?.Variables;
-    if (!env?.APP_ENV || OTHER_FUNCTION_IDS.test(id)) continue;
+    if (!env?.APP_ENV || OTHER_FUNCTION_IDS.test(id) || isJobResource(id)) continue;
     const name = FUNCTION_NAMES.find((n) => id.startsWith(n.replace(/(^|-)([a-z])/g, (_m, _d: string, c: string) => c.toUpperCase())));
     if (!name) throw new Error(`unexpected function ${id}`);
     const roleId = (r.Properties?.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] as string;
@@ -133,7 +136,7 @@ beforeAll(() => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloud-sayings-infra-'));
   bundleDir = path.join(workDir, 'lambda');
   webDir = path.join(workDir, 'web');
-  for (const name of [...FUNCTION_NAMES, ...OTHER_BUNDLES]) {
+  for (const name of [...FUNCTION_NAMES, ...OTHER_BUNDLES, ...JOB_FUNCTION_NAMES]) {
     fs.mkdirSync(path.join(bundleDir, name), { recursive: true });
     fs.writeFileSync(path.join(bundleDir, name, 'index.js'), 'exports.handler = async () => ({ statusCode: 200 });\n');
   }
@@ -259,7 +262,7 @@ describe('DynamoDB tables', () => {
 describe('HTTP API', () => {
   it('routes each path to its own function with payload v2', () => {
     const fns = functionsOf(dev.resources);
-    const routes = ofType(dev.resources, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties ?? {});
+    const routes = ofType(dev.resources, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties ?? {}).filter((r) => !String(r.RouteKey).includes(' /jobs'));
     expect(routes.map((r) => r.RouteKey).sort()).toEqual(['GET /health', 'GET /sayings', 'GET /stats', 'POST /chat', 'POST /feedback']);
     const expected: Record<string, FunctionName> = {
       'GET /sayings': 'get-saying',
@@ -431,7 +434,7 @@ describe('IAM', () => {
   it('PutMetricData is granted only when asked for (the metrics are EMF log lines)', () => {
     const put = (result: typeof dev) => allStatements(result.resources).filter(({ statement }) => actionsOf(statement).includes('cloudwatch:PutMetricData'));
     expect(put(dev)).toHaveLength(0);
-    expect(put(extras)).toHaveLength(FUNCTION_NAMES.length);
+    expect(put(extras)).toHaveLength(FUNCTION_NAMES.length + JOB_FUNCTION_NAMES.length);
   });
 });
 
@@ -470,7 +473,7 @@ describe('secrets', () => {
 describe('alarms and dashboard', () => {
   it('alarm on each function’s errors and p95 duration, the API’s p95 latency and 5xx rate, and the hourly cost — all to one topic', () => {
     const alarms = ofType(dev.resources, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties ?? {});
-    const names = alarms.map((a) => String(a.AlarmName)).sort();
+    const names = alarms.map((a) => String(a.AlarmName)).filter((n) => !/-(submit-job|get-job|job-worker|jobs-dlq)-/.test(n)).sort();
     expect(names).toEqual(
       [
         ...FUNCTION_NAMES.flatMap((n) => [`cloud-sayings-dev-${n}-errors`, `cloud-sayings-dev-${n}-duration-p95`]),
@@ -535,7 +538,7 @@ describe('web pages', () => {
     expect(distribution.DefaultRootObject).toBe('index.html');
     expect((distribution.DefaultCacheBehavior as Json).ViewerProtocolPolicy).toBe('redirect-to-https');
     const behaviors = distribution.CacheBehaviors as Json[];
-    expect(behaviors.map((b) => b.PathPattern).sort()).toEqual(['/chat', '/feedback', '/health', '/sayings', '/stats']);
+    expect(behaviors.map((b) => b.PathPattern).filter((p) => !String(p).startsWith('/jobs')).sort()).toEqual(['/chat', '/feedback', '/health', '/sayings', '/stats']);
     for (const b of behaviors) {
       expect(b.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad'); // CachingDisabled
       expect(b.AllowedMethods).toContain('POST');

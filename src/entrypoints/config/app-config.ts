@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { jobsAwsShape, jobsSharedShape } from './jobs-config';
 import { chatAwsShape, chatShape } from './chat-config';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -40,6 +41,7 @@ const sharedShape = {
     AWS_REGION: z.string().min(1).default('us-east-1'),
     /** Shared cache and limits across processes; without it both stay in process. */
     REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+    ...jobsSharedShape,
     /** Every Redis key starts with it; default `cs:<APP_ENV>:` (`cs:local:` for npm start). */
     REDIS_KEY_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, { error: 'must be 1–64 of A-Z a-z 0-9 _ . : -' }).optional(),
     ...chatShape,
@@ -64,6 +66,7 @@ export const awsConfigSchema = z
     ...chatAwsShape,
     METRICS_NAMESPACE: z.string().min(1).max(255).default('CloudSayings'),
     DYNAMODB_ENDPOINT: httpUrl.optional(),
+    ...jobsAwsShape,
     /**
      * A header that carries the client's address, set by a proxy in front (CloudFront: `cloudfront-viewer-address`,
      * `ip:port`). Unset: API Gateway's source IP. Only for a proxy that overwrites what the client sent.

@@ -31,6 +31,7 @@ import { SeedCollectionUseCase } from '../../application/seed-collection/seed-co
 import type { AppConfig, LocalConfig } from '../config/app-config';
 import { InMemorySessionRepo } from '../../adapters/memory/in-memory-session-repo';
 import { bindCacheAndLimits } from './cache-and-limits';
+import { bindLocalJobs } from './jobs-bindings';
 import { bindChat } from './chat-bindings';
 import { TOKENS as T } from './tokens';
 
@@ -70,6 +71,7 @@ export function buildLocalContainer(runtime: LocalRuntime): Container {
   c.bind(T.MetricsSink).toConstantValue(metrics);
   bindCacheAndLimits(c, { redisUrl: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, environment: 'local', logger: runtime.logger, metrics, clock: runtime.clock });
   c.bind(T.ModelProviders).toConstantValue(runtime.providers);
+  bindLocalJobs(c, config);
   bindChat(c, config, ({ get }) => new InMemorySessionRepo(get(T.MemoryState), get(T.Clock)));
 
   bindApplication(c, config);

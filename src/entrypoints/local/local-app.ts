@@ -13,6 +13,7 @@ import type { Logger } from '../../ports/logger';
 import type { Clock } from '../../ports/clock';
 import { loadLocalConfig, type LocalConfig } from '../config/app-config';
 import type { RedisHandle } from '../container/cache-and-limits';
+import { startJobs } from '../container/jobs-bindings';
 import { buildLocalContainer } from '../container/local-container';
 import { buildModelProviders, buildSecretStore, configuredVendors } from '../container/model-providers';
 import { buildCatalog } from '../../domain/catalog/model-catalog';
@@ -65,6 +66,7 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
   for (const m of models.sayingModels()) {
     logger.info('model', { model: m.key, status: models.isLive(m.key) ? 'live' : 'offline', provider: models.provider(m.key)?.name });
   }
+  const stopJobs = await startJobs(container, config, 'inline');
   const app = expressDoor(container, config, logger, options.webDir);
   return {
     app,
@@ -72,6 +74,7 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
     config,
     logger,
     close: async () => {
+      await stopJobs();
       await container.get<PoolBuilder>(TOKENS.PoolBuilder).settled();
       await fileState?.close();
       await container.get<RedisHandle>(TOKENS.Redis).close();
