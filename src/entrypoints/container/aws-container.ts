@@ -12,6 +12,7 @@ import { CryptoRandomSource } from '../../adapters/system/crypto-random-source';
 import { SystemClock } from '../../adapters/system/system-clock';
 import type { AwsConfig } from '../config/app-config';
 import { bindCacheAndLimits } from './cache-and-limits';
+import { bindAwsKeys } from './keys-bindings';
 import { bindApplication } from './local-container';
 import { buildModelProviders, buildSecretStore } from './model-providers';
 import { TOKENS as T } from './tokens';
@@ -64,6 +65,7 @@ export function buildAwsContainer(input: AwsContainerInput): Container {
   bindCacheAndLimits(c, { redisUrl: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, environment: config.APP_ENV, logger, metrics, clock });
   const configured = input.configured ?? { openai: true, anthropic: true };
   c.bind(T.ModelProviders).toConstantValue(buildModelProviders({ catalog, config, secrets, configured, clock, random, logger }));
+  bindAwsKeys(c, { config, env: input.env, dynamo });
   bindApplication(c, config);
   return c;
 }

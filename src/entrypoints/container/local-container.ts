@@ -30,6 +30,8 @@ import { GetHealthUseCase } from '../../application/get-health/get-health.use-ca
 import { SeedCollectionUseCase } from '../../application/seed-collection/seed-collection.use-case';
 import type { AppConfig, LocalConfig } from '../config/app-config';
 import { bindCacheAndLimits } from './cache-and-limits';
+import { bindKeys, bindLocalKeys } from './keys-bindings';
+import type { ApiKeyState } from '../../adapters/memory/api-key-state';
 import { TOKENS as T } from './tokens';
 
 export interface LocalRuntime {
@@ -43,6 +45,8 @@ export interface LocalRuntime {
   readonly secrets: SecretStore;
   /** Which provider serves each catalog model (real ones where configured, else the offline simulation). */
   readonly providers: ModelProviders;
+  /** The API keys' state, journaled to DATA_DIR by the caller when persistent (in memory only when absent). */
+  readonly apiKeys?: ApiKeyState;
 }
 
 /**
@@ -68,6 +72,7 @@ export function buildLocalContainer(runtime: LocalRuntime): Container {
   c.bind(T.MetricsSink).toConstantValue(metrics);
   bindCacheAndLimits(c, { redisUrl: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, environment: 'local', logger: runtime.logger, metrics, clock: runtime.clock });
   c.bind(T.ModelProviders).toConstantValue(runtime.providers);
+  bindLocalKeys(c, config, runtime.apiKeys);
 
   bindApplication(c, config);
   return c;
@@ -121,4 +126,5 @@ export function bindApplication(c: Container, config: AppConfig): void {
   );
   c.bind(T.GetHealth).toResolvedValue((m: ModelDirectory, s: SayingRepo) => new GetHealthUseCase(m, s), [T.ModelDirectory, T.SayingRepo]);
   c.bind(T.SeedCollection).toResolvedValue((s: SayingRepo, l: Logger) => new SeedCollectionUseCase(s, l), [T.SayingRepo, T.Logger]);
+  bindKeys(c, config);
 }

@@ -1,6 +1,7 @@
 import type { Container } from 'inversify';
 import type { AppConfig } from '../config/app-config';
 import { apiRoutes, type ApiRoute } from '../http/routes/api-routes';
+import { resolveKeyRoutes } from './keys-bindings';
 import { TOKENS as T } from './tokens';
 
 /**
@@ -18,5 +19,6 @@ export function resolveRoutes(c: Container): readonly ApiRoute[] {
       catalog: c.get(T.Catalog),
       bodyLimitBytes: config.BODY_LIMIT_BYTES,
     }),
+    ...resolveKeyRoutes(c),
   ];
 }

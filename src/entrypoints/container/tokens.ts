@@ -28,4 +28,11 @@ export const TOKENS = {
   GetHealth: Symbol.for('GetHealth'),
   SeedCollection: Symbol.for('SeedCollection'),
   GatewayKeys: Symbol.for('GatewayKeys'),
+  ApiKeyRepo: Symbol.for('ApiKeyRepo'),
+  KeyLookup: Symbol.for('KeyLookup'),
+  KeyAdministration: Symbol.for('KeyAdministration'),
+  AdminAuthenticator: Symbol.for('AdminAuthenticator'),
+  /** Holds only the admin token (`ADMIN_TOKEN`): the environment locally, an SSM SecureString in AWS. */
+  AdminTokenStore: Symbol.for('AdminTokenStore'),
+  SecureRandom: Symbol.for('SecureRandom'),
 } as const;

@@ -19,6 +19,7 @@ import { buildCatalog } from '../../domain/catalog/model-catalog';
 import { resolveRoutes } from '../container/routes';
 import { TOKENS } from '../container/tokens';
 import { createApp } from '../http/app';
+import { openLocalKeyStore } from './local-key-store';
 import type { ModelDirectory } from '../../application/sayings/models';
 
 export interface LocalApp {
@@ -26,6 +27,8 @@ export interface LocalApp {
   readonly container: Container;
   readonly config: LocalConfig;
   readonly logger: Logger;
+  /** Tells `npm run keys` where the admin API listens (the server calls it once it listens). */
+  advertiseAdmin(url: string): void;
   /** Waits for background builds and writes everything pending to disk. */
   close(): Promise<void>;
 }
@@ -53,12 +56,20 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
         { dataDir: resolve(config.DATA_DIR), flushDelayMs: config.JOURNAL_FLUSH_MS, compactionRatio: 4, minLinesBeforeCompaction: 20_000, maxUsageEntries: 200_000 },
         logger,
       );
+  const keyStore = options.inMemory
+    ? undefined
+    : await openLocalKeyStore(resolve(config.DATA_DIR), { role: 'server', flushDelayMs: config.JOURNAL_FLUSH_MS, waitMs: 10_000 }, logger).catch(async (error: unknown) => {
+        await fileState?.close();
+        throw error;
+      });
   const random = new CryptoRandomSource();
   const catalog = buildCatalog();
   const secrets = buildSecretStore(config, options.env);
   const configured = await configuredVendors(config, secrets);
   const providers = buildModelProviders({ catalog, config, secrets, configured, clock, random, logger });
-  const container = buildLocalContainer({ config, catalog, state: fileState?.state ?? new MemoryState(), logger, clock, random, secrets, providers });
+  const container = buildLocalContainer({
+    config, catalog, state: fileState?.state ?? new MemoryState(), logger, clock, random, secrets, providers, ...(keyStore ? { apiKeys: keyStore.state } : {}),
+  });
   options.configure?.(container);
 
   await container.get<SeedCollectionUseCase>(TOKENS.SeedCollection).execute(COLLECTION_ENTRIES, clock.now());
@@ -79,9 +90,11 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
     container,
     config,
     logger,
+    advertiseAdmin: (url) => keyStore?.advertise(url),
     close: async () => {
       await container.get<PoolBuilder>(TOKENS.PoolBuilder).settled();
       await fileState?.close();
+      await keyStore?.close();
       await container.get<RedisHandle>(TOKENS.Redis).close();
       pinoLogger?.flush();
     },

@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { ConfigError } from '../config/app-config';
 import { createLocalApp } from './local-app';
+import { loopbackUrl } from './local-key-store';
 
 /** `npm start`: the local profile on one machine, no cloud account and no API keys needed. */
 async function main(): Promise<void> {
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : local.config.PORT;
     local.logger.info('listening', { url: `http://${local.config.HOST}:${port}`, dataDir: local.config.DATA_DIR });
+    local.advertiseAdmin(loopbackUrl(local.config.HOST, port));
   });
 
   let stopping = false;
