@@ -17,15 +17,27 @@ export const DYNAMODB_ACTIONS = {
 
 export type TableAccess = keyof typeof DYNAMODB_ACTIONS;
 
-export const FUNCTION_NAMES = ['get-saying', 'submit-feedback', 'get-stats', 'get-health'] as const;
+export const FUNCTION_NAMES = ['get-saying', 'submit-feedback', 'get-stats', 'get-health', 'manage-keys'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+export interface RouteSpec {
+  readonly method: 'GET' | 'POST';
+  /** API Gateway's syntax for parameters: `/admin/keys/{id}`. */
+  readonly path: string;
+}
 
 export interface FunctionSpec {
   readonly name: FunctionName;
   readonly description: string;
-  /** The HTTP API route this function serves (one function per route). */
+  /** The HTTP API route this function serves (one function per route)… */
   readonly method: 'GET' | 'POST';
   readonly path: string;
+  /** …or, for a route group served by one function (dispatched by `routeKey`), every route; `method`/`path` is the first. */
+  readonly routes?: readonly RouteSpec[];
+  /** Reads the admin API's token (the SecureString `admin/token`): GetParameter on it alone, and decryption through SSM. */
+  readonly readsAdminToken?: boolean;
+  /** Served through the CloudFront distribution beside the pages (default); false: only on the API's own endpoint. */
+  readonly behindCloudFront?: boolean;
   readonly memorySize: number;
   /** Seconds; API Gateway gives up after 29 s, so never more than 28. */
   readonly timeoutSeconds: number;
@@ -44,7 +56,13 @@ export interface FunctionSpec {
  * - get-stats: usage.list and feedback.list (Query per time bucket; Scan for very long windows),
  *   sayings.listVoted (Query on `voted` + BatchGetItem).
  * - get-health: sayings.count (GetItem on the `#count` item).
- * Tables no function uses yet (apiKeys, sessions, jobs) exist for the gateway and chat issues.
+ * - manage-keys (ADR 0012): create = TransactWriteItems [Put secret, Put record] (PutItem); get = GetItem;
+ *   list = Query on `byOwner`; revoke = UpdateItem (record, then the secret's purgeAt); rotate = GetItem, then
+ *   TransactWriteItems [Put new secret, Update old secret, Update record] (PutItem, UpdateItem), then GetItem.
+ *   The admin token: GetParameter on `admin/token` (decrypted).
+ * - a gateway function (`/v1/*`) needs apiKeys GetItem (authenticate: secret, then record; a refused reservation
+ *   or a repeated settlement reads the record) and UpdateItem (reserveBudget, recordUse, reclaiming).
+ * Tables no function uses yet (sessions, jobs) exist for the chat and jobs issues.
  */
 export const FUNCTION_SPECS: readonly FunctionSpec[] = [
   {
@@ -87,7 +105,30 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     tables: { sayings: ['get'] },
     callsModels: false,
   },
+  {
+    name: 'manage-keys',
+    description: 'Admin API for gateway keys: create, list, show, revoke, rotate',
+    method: 'POST',
+    path: '/admin/keys',
+    routes: [
+      { method: 'POST', path: '/admin/keys' },
+      { method: 'GET', path: '/admin/keys' },
+      { method: 'GET', path: '/admin/keys/{id}' },
+      { method: 'POST', path: '/admin/keys/{id}/revoke' },
+      { method: 'POST', path: '/admin/keys/{id}/rotate' },
+    ],
+    memorySize: 512,
+    timeoutSeconds: 10,
+    tables: { apiKeys: ['get', 'put', 'update', 'query'] },
+    callsModels: false,
+    readsAdminToken: true,
+    // Operators call it on the API's endpoint; the public site's domain does not carry it.
+    behindCloudFront: false,
+  },
 ];
+
+/** Every route a function serves. */
+export const routesOf = (spec: FunctionSpec): readonly RouteSpec[] => spec.routes ?? [{ method: spec.method, path: spec.path }];
 
 /** The environment variable that carries each table's physical name. */
 export const TABLE_ENV_VARS: Readonly<Record<TableLogicalName, string>> = {

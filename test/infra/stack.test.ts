@@ -23,7 +23,7 @@ interface Statement {
   Condition?: Record<string, Record<string, unknown>>;
 }
 
-const FUNCTION_NAMES = ['get-saying', 'submit-feedback', 'get-stats', 'get-health'] as const;
+const FUNCTION_NAMES = ['get-saying', 'submit-feedback', 'get-stats', 'get-health', 'manage-keys'] as const;
 type FunctionName = (typeof FUNCTION_NAMES)[number];
 /** Functions that serve no route (asserted in their own suites), whose bundles the stack still needs. */
 const OTHER_BUNDLES = ['seed-collection'] as const;
@@ -74,7 +74,7 @@ function allStatements(resources: Resources): { owner: string; statement: Statem
   return out;
 }
 
-/** Our four functions (the ones with APP_ENV), by name, with their role's statements. */
+/** Our route functions (the ones with APP_ENV), by name, with their role's statements. */
 function functionsOf(resources: Resources): Map<FunctionName, { id: string; props: Json; roleId: string; statements: Statement[] }> {
   const byName = new Map<FunctionName, { id: string; props: Json; roleId: string; statements: Statement[] }>();
   for (const [id, r] of ofType(resources, 'AWS::Lambda::Function')) {
@@ -154,7 +154,7 @@ afterAll(() => {
 });
 
 describe('Lambda functions', () => {
-  it('are exactly the four route handlers: nodejs22.x on arm64, from our bundles, timeout within API Gateway’s 29 s', () => {
+  it('are exactly the route handlers: nodejs22.x on arm64, from our bundles, timeout within API Gateway’s 29 s', () => {
     const fns = functionsOf(dev.resources);
     expect([...fns.keys()].sort()).toEqual([...FUNCTION_NAMES].sort());
     for (const { props } of fns.values()) {
@@ -258,13 +258,19 @@ describe('HTTP API', () => {
   it('routes each path to its own function with payload v2', () => {
     const fns = functionsOf(dev.resources);
     const routes = ofType(dev.resources, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties ?? {});
-    expect(routes.map((r) => r.RouteKey).sort()).toEqual(['GET /health', 'GET /sayings', 'GET /stats', 'POST /feedback']);
     const expected: Record<string, FunctionName> = {
       'GET /sayings': 'get-saying',
       'POST /feedback': 'submit-feedback',
       'GET /stats': 'get-stats',
       'GET /health': 'get-health',
+      // The admin API is one function for its route group (test/infra/keys-stack.test.ts).
+      'POST /admin/keys': 'manage-keys',
+      'GET /admin/keys': 'manage-keys',
+      'GET /admin/keys/{id}': 'manage-keys',
+      'POST /admin/keys/{id}/revoke': 'manage-keys',
+      'POST /admin/keys/{id}/rotate': 'manage-keys',
     };
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual(Object.keys(expected).sort());
     for (const route of routes) {
       const integrationId = /integrations\/\$\{(\w+)\}/.exec(text(route.Target))?.[1] ?? '';
       const integration = dev.resources[integrationId]?.Properties ?? {};
@@ -349,6 +355,7 @@ describe('IAM', () => {
         usage: ['dynamodb:Query', 'dynamodb:Scan'],
       },
       'get-health': { sayings: ['dynamodb:GetItem'] },
+      'manage-keys': { apiKeys: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] },
     };
     const ids = tableIds(dev.resources);
     for (const [name, fn] of functionsOf(dev.resources)) {
@@ -363,7 +370,7 @@ describe('IAM', () => {
     }
   });
 
-  it('SSM: the config path for everyone (GetParametersByPath only); the two key parameters for get-saying alone', () => {
+  it('SSM: the config path for everyone (GetParametersByPath only); the two key parameters for get-saying alone; the admin token for manage-keys alone', () => {
     const arn = (suffix: string) => `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/cloud-sayings/dev${suffix}`;
     for (const [name, fn] of functionsOf(dev.resources)) {
       const ssm = fn.statements.filter((s) => actionsOf(s).some((a) => a.startsWith('ssm:')));
@@ -375,6 +382,10 @@ describe('IAM', () => {
       if (name === 'get-saying') {
         expect(single).toHaveLength(1);
         expect(resourcesOf(single[0] as Statement).sort()).toEqual([arn('/api-key/anthropic'), arn('/api-key/openai')]);
+      } else if (name === 'manage-keys') {
+        expect(single).toHaveLength(1);
+        expect(actionsOf(single[0] as Statement)).toEqual(['ssm:GetParameter']);
+        expect(resourcesOf(single[0] as Statement)).toEqual([arn('/admin/token')]);
       } else {
         expect(single).toHaveLength(0);
       }
@@ -382,10 +393,10 @@ describe('IAM', () => {
     }
   });
 
-  it('kms:Decrypt only through SSM in this region, only for the function that reads the keys', () => {
+  it('kms:Decrypt only through SSM in this region, only for the functions that read a SecureString (model keys, admin token)', () => {
     for (const [name, fn] of functionsOf(dev.resources)) {
       const kms = fn.statements.filter((s) => actionsOf(s).some((a) => a.startsWith('kms:')));
-      expect(kms).toHaveLength(name === 'get-saying' ? 1 : 0);
+      expect(kms).toHaveLength(name === 'get-saying' || name === 'manage-keys' ? 1 : 0);
       for (const s of kms) {
         expect(actionsOf(s)).toEqual(['kms:Decrypt']);
         expect(text(s.Condition?.StringEquals?.['kms:ViaService'])).toBe('ssm.${AWS::Region}.amazonaws.com');
@@ -450,7 +461,7 @@ describe('secrets', () => {
         // Only names and non-secret settings: every variable is on this list.
         const allowed = new Set([
           ...['APP_ENV', 'LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'METRICS_NAMESPACE', 'SECRETS_SOURCE'],
-          ...['CLAUDE_PARAMETER_NAME', 'OPENAI_PARAMETER_NAME', 'BEDROCK_ENABLED', 'BEDROCK_REGIONS', 'REDIS_URL', 'CLIENT_IP_HEADER'],
+          ...['CLAUDE_PARAMETER_NAME', 'OPENAI_PARAMETER_NAME', 'ADMIN_TOKEN_PARAMETER_NAME', 'BEDROCK_ENABLED', 'BEDROCK_REGIONS', 'REDIS_URL', 'CLIENT_IP_HEADER'],
           ...['SAYINGS_TABLE', 'FEEDBACK_TABLE', 'USAGE_TABLE', 'API_KEYS_TABLE', 'SESSIONS_TABLE', 'JOBS_TABLE'],
         ]);
         for (const name of Object.keys(env)) expect(allowed.has(name) ? name : `unexpected ${name}`).toBe(name);
