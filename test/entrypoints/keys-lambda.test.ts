@@ -20,7 +20,7 @@ const ADMIN_TOKEN = 'lambda-canary-admin-token-9d8c7b6a5f4e3d2c1b0a';
 let dynamo: DynamoDbLocal;
 let ssm: Server;
 const ssmRequests: { target: string; body: Record<string, unknown> }[] = [];
-let ssmUp = true;
+let ssmMode: 'up' | 'down' | 'missing' = 'up';
 
 beforeAll(async () => {
   const built = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import('./scripts/build-lambda.mjs'); await m.default(${JSON.stringify(outdir)});`], {
@@ -35,8 +35,12 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => (raw += c.toString()));
     req.on('end', () => {
       ssmRequests.push({ target: String(req.headers['x-amz-target']), body: JSON.parse(raw || '{}') as Record<string, unknown> });
-      if (!ssmUp) {
+      if (ssmMode === 'down') {
         res.writeHead(503, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'InternalServerError', message: 'down' }));
+        return;
+      }
+      if (ssmMode === 'missing') {
+        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'ParameterNotFound', message: 'no such parameter' }));
         return;
       }
       const name = String(ssmRequests.at(-1)?.body.Name);
@@ -135,14 +139,17 @@ describe('manage-keys Lambda (bundled, aws profile, admin token from SSM)', () =
     for (const secret of [created.key, rotated.key]) expect(JSON.stringify(items.Items).includes(secret)).toBe(false);
   }, 60_000);
 
-  it('SSM down: the admin API answers 503 with Retry-After, never opens', async () => {
-    ssmUp = false;
+  it('SSM down: the admin API answers 503 with Retry-After; the token parameter missing: 503 admin_not_configured; never open', async () => {
     try {
-      const { results } = await invoke([event('GET', '/admin/keys', { token: ADMIN_TOKEN }), event('GET', '/admin/keys')]);
-      expect(results.map((r) => [r.statusCode, body(r).error?.code])).toEqual([[503, 'admin_unavailable'], [503, 'admin_unavailable']]);
-      expect(results[0]?.headers['Retry-After']).toBe('5');
+      ssmMode = 'down';
+      const down = await invoke([event('GET', '/admin/keys', { token: ADMIN_TOKEN }), event('GET', '/admin/keys')]);
+      expect(down.results.map((r) => [r.statusCode, body(r).error?.code])).toEqual([[503, 'admin_unavailable'], [503, 'admin_unavailable']]);
+      expect(down.results[0]?.headers['Retry-After']).toBe('5');
+      ssmMode = 'missing';
+      const missing = await invoke([event('POST', '/admin/keys', { token: ADMIN_TOKEN, body: { name: 'x' } })]);
+      expect(missing.results.map((r) => [r.statusCode, body(r).error?.code])).toEqual([[503, 'admin_not_configured']]);
     } finally {
-      ssmUp = true;
+      ssmMode = 'up';
     }
   }, 60_000);
 });

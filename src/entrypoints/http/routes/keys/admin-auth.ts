@@ -20,6 +20,9 @@ export async function requireAdmin(auth: AdminAuthenticator, request: HttpReques
     result = await auth.authenticate(presented);
   } catch (error) {
     if (!(error instanceof SecretStoreError)) throw error;
+    if ((error.cause as { name?: unknown } | undefined)?.name === 'ParameterNotFound') {
+      throw new HttpError(503, 'admin_not_configured', 'The admin API is disabled: its admin token parameter does not exist in SSM.');
+    }
     throw new HttpError(503, 'admin_unavailable', 'The admin token cannot be read right now; try again shortly.', undefined, { 'Retry-After': '5' });
   }
   if (result.ok) return result.value;
