@@ -44,12 +44,13 @@ const iso = (ms: number | undefined): string | null => (ms === undefined ? null 
 
 export function toKeyView(record: ApiKeyRecord, now: number): KeyView {
   const remaining = remainingNano(record);
+  const status = statusAt(record, now);
   return {
     id: record.id,
     name: record.name,
     owner: record.ownerId,
     display: record.display,
-    status: statusAt(record, now),
+    status,
     createdAt: new Date(record.createdAt).toISOString(),
     expiresAt: iso(record.expiresAt),
     revokedAt: iso(record.revokedAt),
@@ -73,6 +74,6 @@ export function toKeyView(record: ApiKeyRecord, now: number): KeyView {
     previousKey:
       record.previous === undefined
         ? null
-        : { display: record.previous.display, validUntil: new Date(record.previous.validUntil).toISOString(), active: now < record.previous.validUntil && record.status === 'active' },
+        : { display: record.previous.display, validUntil: new Date(record.previous.validUntil).toISOString(), active: now < record.previous.validUntil && status === 'active' },
   };
 }
