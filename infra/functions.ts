@@ -17,7 +17,7 @@ export const DYNAMODB_ACTIONS = {
 
 export type TableAccess = keyof typeof DYNAMODB_ACTIONS;
 
-export const FUNCTION_NAMES = ['get-saying', 'submit-feedback', 'get-stats', 'get-health', 'manage-keys'] as const;
+export const FUNCTION_NAMES = ['get-saying', 'submit-feedback', 'get-stats', 'get-health', 'chat', 'manage-keys'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 export interface RouteSpec {
@@ -56,13 +56,15 @@ export interface FunctionSpec {
  * - get-stats: usage.list and feedback.list (Query per time bucket; Scan for very long windows),
  *   sayings.listVoted (Query on `voted` + BatchGetItem).
  * - get-health: sayings.count (GetItem on the `#count` item).
+ * - chat: sessions.get (GetItem) and save (PutItem conditioned on the version, for create and update alike);
+ *   the collection for reference sayings (Query on `collection` + BatchGetItem); usage.record (PutItem).
  * - manage-keys (ADR 0012): create = TransactWriteItems [Put secret, Put record] (PutItem); get = GetItem;
  *   list = Query on `byOwner`; revoke = UpdateItem (record, then the secret's purgeAt); rotate = GetItem, then
  *   TransactWriteItems [Put new secret, Update old secret, Update record] (PutItem, UpdateItem), then GetItem.
  *   The admin token: GetParameter on `admin/token` (decrypted).
  * - a gateway function (`/v1/*`) needs apiKeys GetItem (authenticate: secret, then record; a refused reservation
  *   or a repeated settlement reads the record) and UpdateItem (reserveBudget, recordUse, reclaiming).
- * Tables no function uses yet (sessions, jobs) exist for the chat and jobs issues.
+ * Tables no function uses yet (jobs) exist for the jobs issue.
  */
 export const FUNCTION_SPECS: readonly FunctionSpec[] = [
   {
@@ -106,6 +108,17 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     callsModels: false,
   },
   {
+    name: 'chat',
+    description: 'POST /chat: session chat with a cloud-sayings companion (3 s sync path)',
+    method: 'POST',
+    path: '/chat',
+    memorySize: 1024,
+    // The answer is due within CHAT_DEADLINE_MS (3 s); the rest covers a cold start and a slow session write.
+    timeoutSeconds: 10,
+    tables: { sessions: ['get', 'put'], sayings: ['query', 'batchGet'], usage: ['put'] },
+    callsModels: true,
+  },
+  {
     name: 'manage-keys',
     description: 'Admin API for gateway keys: create, list, show, revoke, rotate',
     method: 'POST',
@@ -130,12 +143,5 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
 /** Every route a function serves. */
 export const routesOf = (spec: FunctionSpec): readonly RouteSpec[] => spec.routes ?? [{ method: spec.method, path: spec.path }];
 
-/** The environment variable that carries each table's physical name. */
-export const TABLE_ENV_VARS: Readonly<Record<TableLogicalName, string>> = {
-  sayings: 'SAYINGS_TABLE',
-  feedback: 'FEEDBACK_TABLE',
-  usage: 'USAGE_TABLE',
-  apiKeys: 'API_KEYS_TABLE',
-  sessions: 'SESSIONS_TABLE',
-  jobs: 'JOBS_TABLE',
-};
+/** The environment variable that carries each table's physical name (shared with the aws profile). */
+export { TABLE_ENV as TABLE_ENV_VARS } from '../src/entrypoints/config/table-env';

@@ -46,6 +46,11 @@ export interface LlmProvider {
   readonly name: string;
   /** True for the simulated provider that stands in when a vendor has no credentials. */
   readonly offline: boolean;
+  /**
+   * False while calls would fail fast without reaching the vendor (the circuit is open), so callers can choose
+   * another model. A provider without the method is always available.
+   */
+  isAvailable?(): boolean;
   generate(request: LlmRequest): Promise<LlmResult>;
   /** Text deltas as they arrive, ending with exactly one `finish` event. */
   stream(request: LlmRequest): AsyncIterable<LlmStreamEvent>;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { aggregateStats, type StatsFilter } from '../../src/domain/stats/aggregate';
 import { percentile, summarizeLatency } from '../../src/domain/stats/percentiles';
 import { buildCatalog, type ModelSpec, type Vendor } from '../../src/domain/catalog/model-catalog';
-import type { UsageEntry } from '../../src/domain/usage/usage-entry';
+import { USAGE_CHANNELS, type UsageEntry } from '../../src/domain/usage/usage-entry';
 import type { FeedbackRecord } from '../../src/domain/feedback/feedback-record';
 import { sum } from './arbitraries';
 
@@ -20,7 +20,7 @@ const entry: fc.Arbitrary<UsageEntry> = fc
   .record({
     id: fc.uuid(),
     at,
-    channel: fc.constantFrom('sayings', 'sayings-build', 'gateway') as fc.Arbitrary<UsageEntry['channel']>,
+    channel: fc.constantFrom(...USAGE_CHANNELS),
     source: fc.constantFrom('collection', 'live', 'pool', 'none') as fc.Arbitrary<UsageEntry['source']>,
     who,
     provider: fc.constant(undefined),

@@ -8,6 +8,7 @@ import { ensureTables } from '../../src/adapters/aws/dynamodb/ensure-tables';
 import { tableNames } from '../../src/adapters/aws/dynamodb/table-design';
 import { addressWithoutPort } from '../../src/entrypoints/lambda/api-gateway';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local';
+import { startOpenAiFake } from '../support/fakes/openai-fake';
 
 /*
  * The Lambda door end to end: the minified bundles that deploy (scripts/build-lambda.mjs), each run in a
@@ -162,6 +163,23 @@ describe('Lambda handlers (bundled, one cold start per run)', () => {
     // Without the setting, the header is ignored: everything comes from the one proxy address.
     const trusting = await invoke('submit-feedback', [viaCloudFront('203.0.113.1:1'), viaCloudFront('203.0.113.2:1')], { VOTES_PER_MINUTE: '1' });
     expect(trusting.results.map((r) => r.statusCode)).toEqual([201, 429]);
+  });
+
+  it('chat keeps its session in DynamoDB across cold starts, calls the live model through the lazily loaded SDK, and refuses bad input', async () => {
+    const fake = await startOpenAiFake({ respond: () => ({ kind: 'ok', text: 'S3 keeps your objects.', usage: { inputTokens: 90, outputTokens: 6 } }) });
+    try {
+      const keys = { OPENAI_API_KEY: 'sk-bundle-test-000000000', OPENAI_BASE_URL: fake.url };
+      const send = (data: Record<string, unknown>) => event('POST', '/chat', { body: { action: 'sendMessage', data } });
+      const first = await invoke('chat', [send({ message: 'What is Amazon S3?', modelPreference: 'fast' }), send({ message: 'a\u0000b' })], keys);
+      expect(first.results.map((r) => r.statusCode)).toEqual([200, 422]);
+      expect(json(first.results[0]!)).toMatchObject({ model: 'gpt-4.1-mini', offline: false, reply: 'S3 keeps your objects.', costNano: 96_000 });
+      expect(json(first.results[1]!).error?.code).toBe('null_byte');
+      const sessionId = json(first.results[0]!).sessionId;
+      const second = await invoke('chat', [event('POST', '/chat', { body: { action: 'getHistory', data: { sessionId } } })], keys);
+      expect((json(second.results[0]!).turns as unknown[]).length).toBe(1);
+    } finally {
+      await fake.close();
+    }
   });
 
   it('a bad setting fails the cold start with a clean error response, and the log says which setting', async () => {

@@ -12,7 +12,7 @@ interface Statement {
   Resource: unknown;
 }
 
-const HANDLERS = ['get-saying', 'submit-feedback', 'get-stats', 'get-health', 'seed-collection', 'manage-keys'];
+const HANDLERS = ['get-saying', 'submit-feedback', 'get-stats', 'get-health', 'chat', 'seed-collection', 'manage-keys'];
 let dev: Resources;
 let withRedis: Resources;
 

@@ -23,8 +23,10 @@ interface Statement {
   Condition?: Record<string, Record<string, unknown>>;
 }
 
-const FUNCTION_NAMES = ['get-saying', 'submit-feedback', 'get-stats', 'get-health', 'manage-keys'] as const;
+const FUNCTION_NAMES = ['get-saying', 'submit-feedback', 'get-stats', 'get-health', 'chat', 'manage-keys'] as const;
 type FunctionName = (typeof FUNCTION_NAMES)[number];
+/** The functions that call models: they alone read the provider keys and may call Bedrock. */
+const CALLS_MODELS: ReadonlySet<FunctionName> = new Set(['get-saying', 'chat']);
 /** Functions that serve no route (asserted in their own suites), whose bundles the stack still needs. */
 const OTHER_BUNDLES = ['seed-collection'] as const;
 const OTHER_FUNCTION_IDS = /^CollectionSeed/;
@@ -263,6 +265,7 @@ describe('HTTP API', () => {
       'POST /feedback': 'submit-feedback',
       'GET /stats': 'get-stats',
       'GET /health': 'get-health',
+      'POST /chat': 'chat',
       // The admin API is one function for its route group (test/infra/keys-stack.test.ts).
       'POST /admin/keys': 'manage-keys',
       'GET /admin/keys': 'manage-keys',
@@ -355,6 +358,11 @@ describe('IAM', () => {
         usage: ['dynamodb:Query', 'dynamodb:Scan'],
       },
       'get-health': { sayings: ['dynamodb:GetItem'] },
+      chat: {
+        sessions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        sayings: ['dynamodb:BatchGetItem', 'dynamodb:Query'],
+        usage: ['dynamodb:PutItem'],
+      },
       'manage-keys': { apiKeys: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] },
     };
     const ids = tableIds(dev.resources);
@@ -370,7 +378,7 @@ describe('IAM', () => {
     }
   });
 
-  it('SSM: the config path for everyone (GetParametersByPath only); the two key parameters for get-saying alone; the admin token for manage-keys alone', () => {
+  it('SSM: the config path for everyone (GetParametersByPath only); the two key parameters only for the functions that call models; the admin token for manage-keys alone', () => {
     const arn = (suffix: string) => `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/cloud-sayings/dev${suffix}`;
     for (const [name, fn] of functionsOf(dev.resources)) {
       const ssm = fn.statements.filter((s) => actionsOf(s).some((a) => a.startsWith('ssm:')));
@@ -379,7 +387,7 @@ describe('IAM', () => {
       expect(actionsOf(byPath[0] as Statement)).toEqual(['ssm:GetParametersByPath']);
       expect(resourcesOf(byPath[0] as Statement)).toEqual([arn(''), arn('/*')]);
       const single = ssm.filter((s) => actionsOf(s).some((a) => a === 'ssm:GetParameter' || a === 'ssm:GetParameters'));
-      if (name === 'get-saying') {
+      if (CALLS_MODELS.has(name)) {
         expect(single).toHaveLength(1);
         expect(resourcesOf(single[0] as Statement).sort()).toEqual([arn('/api-key/anthropic'), arn('/api-key/openai')]);
       } else if (name === 'manage-keys') {
@@ -396,7 +404,7 @@ describe('IAM', () => {
   it('kms:Decrypt only through SSM in this region, only for the functions that read a SecureString (model keys, admin token)', () => {
     for (const [name, fn] of functionsOf(dev.resources)) {
       const kms = fn.statements.filter((s) => actionsOf(s).some((a) => a.startsWith('kms:')));
-      expect(kms).toHaveLength(name === 'get-saying' || name === 'manage-keys' ? 1 : 0);
+      expect(kms).toHaveLength(CALLS_MODELS.has(name) || name === 'manage-keys' ? 1 : 0);
       for (const s of kms) {
         expect(actionsOf(s)).toEqual(['kms:Decrypt']);
         expect(text(s.Condition?.StringEquals?.['kms:ViaService'])).toBe('ssm.${AWS::Region}.amazonaws.com');
@@ -408,7 +416,7 @@ describe('IAM', () => {
     expect(resourcesOf(kms[0] as Statement)).toEqual(['arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab']);
   });
 
-  it('Bedrock: none while disabled; when enabled, get-saying alone, on the catalog’s foundation models in the configured regions', () => {
+  it('Bedrock: none while disabled; when enabled, only the functions that call models, on the catalog’s foundation models in the configured regions', () => {
     for (const fn of functionsOf(dev.resources).values()) {
       expect(fn.statements.flatMap(actionsOf).filter((a) => a.startsWith('bedrock:'))).toEqual([]);
     }
@@ -417,7 +425,7 @@ describe('IAM', () => {
     for (const result of [prod, extras]) {
       for (const [name, fn] of functionsOf(result.resources)) {
         const bedrock = fn.statements.filter((s) => actionsOf(s).some((a) => a.startsWith('bedrock:')));
-        if (name !== 'get-saying') {
+        if (!CALLS_MODELS.has(name)) {
           expect(bedrock).toHaveLength(0);
           continue;
         }
@@ -538,7 +546,7 @@ describe('web pages', () => {
     expect(distribution.DefaultRootObject).toBe('index.html');
     expect((distribution.DefaultCacheBehavior as Json).ViewerProtocolPolicy).toBe('redirect-to-https');
     const behaviors = distribution.CacheBehaviors as Json[];
-    expect(behaviors.map((b) => b.PathPattern).sort()).toEqual(['/feedback', '/health', '/sayings', '/stats']);
+    expect(behaviors.map((b) => b.PathPattern).sort()).toEqual(['/chat', '/feedback', '/health', '/sayings', '/stats']);
     for (const b of behaviors) {
       expect(b.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad'); // CachingDisabled
       expect(b.AllowedMethods).toContain('POST');

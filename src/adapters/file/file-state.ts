@@ -17,7 +17,7 @@ type Snapshotted = StateChange | { readonly t: 'feedback'; readonly feedback: Fe
 
 /**
  * The local profile's persistence: the in-memory adapters' state, journaled to `DATA_DIR/state.jsonl`.
- * Votes are fsynced before they are acknowledged; served sayings and usage are written behind.
+ * Votes and chat turns are fsynced before they are acknowledged; served sayings and usage are written behind.
  */
 export class FileState implements ChangeJournal {
   readonly state: MemoryState;
@@ -79,7 +79,7 @@ export class FileState implements ChangeJournal {
   }
 
   private maybeCompact(): void {
-    const live = this.state.sayings.size + this.state.feedback.size + this.state.usage.length;
+    const live = this.state.sayings.size + this.state.feedback.size + this.state.usage.length + this.state.sessions.size;
     const lines = this.journal.lineCount;
     if (this.compacting || lines < this.settings.minLinesBeforeCompaction || lines < live * this.settings.compactionRatio) return;
     this.compacting = this.journal
@@ -96,11 +96,12 @@ export class FileState implements ChangeJournal {
       ...[...this.state.sayings.values()].map((saying): Snapshotted => ({ t: 'saying', saying })),
       ...[...this.state.feedback.values()].map((feedback): Snapshotted => ({ t: 'feedback', feedback, fingerprint: fingerprints.get(feedback.id) ?? '' })),
       ...this.state.usage.map((entry): Snapshotted => ({ t: 'usage', entry })),
+      ...[...this.state.sessions.values()].map((session): Snapshotted => ({ t: 'session', session })),
     ];
   }
 }
 
 function isChange(record: unknown): record is Snapshotted {
   const t = (record as { t?: unknown } | null)?.t;
-  return t === 'saying' || t === 'vote' || t === 'feedback' || t === 'usage';
+  return t === 'saying' || t === 'vote' || t === 'feedback' || t === 'usage' || t === 'session';
 }

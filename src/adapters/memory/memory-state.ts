@@ -1,3 +1,4 @@
+import type { ChatSession } from '../../domain/chat/chat-session';
 import type { FeedbackRecord } from '../../domain/feedback/feedback-record';
 import type { Saying } from '../../domain/sayings/saying';
 import type { UsageEntry } from '../../domain/usage/usage-entry';
@@ -6,7 +7,8 @@ import type { UsageEntry } from '../../domain/usage/usage-entry';
 export type StateChange =
   | { readonly t: 'saying'; readonly saying: Saying }
   | { readonly t: 'vote'; readonly saying: Saying; readonly feedback: FeedbackRecord; readonly fingerprint: string }
-  | { readonly t: 'usage'; readonly entry: UsageEntry };
+  | { readonly t: 'usage'; readonly entry: UsageEntry }
+  | { readonly t: 'session'; readonly session: ChatSession };
 
 /**
  * Where changes go to outlive the process. `durable` writes resolve once on disk; the others may be
@@ -31,6 +33,7 @@ export class MemoryState {
   readonly feedback = new Map<string, FeedbackRecord>();
   readonly voteKeys = new Map<string, VoteKey>();
   readonly usage: UsageEntry[] = [];
+  readonly sessions = new Map<string, ChatSession>();
 
   constructor(
     readonly journal: ChangeJournal = noJournal,
@@ -52,6 +55,10 @@ export class MemoryState {
         break;
       case 'usage':
         this.addUsage(change.entry);
+        break;
+      case 'session':
+        // Whole sessions in write order: the last line is the current version.
+        this.sessions.set(change.session.id, change.session);
         break;
     }
   }

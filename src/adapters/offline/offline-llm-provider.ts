@@ -3,6 +3,7 @@ import { estimateTokens } from '../../domain/limits/token-estimate';
 import type { LlmMessage, LlmProvider, LlmRequest, LlmResult, LlmStreamEvent } from '../../ports/llm-provider';
 import { LlmProviderError } from '../../ports/llm-provider';
 import { SeededRandomSource } from '../system/seeded-random-source';
+import { offlineChatReply } from './chat-reply';
 import { OFFLINE_OPENERS, OFFLINE_TEMPLATES } from './phrase-bank';
 
 export interface OfflineSettings {
@@ -58,6 +59,8 @@ export class OfflineLlmProvider implements LlmProvider {
   }
 
   private answer(messages: readonly LlmMessage[]): string {
+    const chat = offlineChatReply(messages);
+    if (chat !== undefined) return chat;
     const lastUser = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
     const services = parseServices(lastUser);
     if (services.length === 0) {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
+import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import { backoffDelay, fitsDeadline, type BackoffPolicy } from '../../domain/limits/backoff';
 import { depositRequest, initialBudget, trySpendRetry, type RetryBudget, type RetryBudgetPolicy } from '../../domain/limits/retry-budget';
 import type { Clock } from '../../ports/clock';
@@ -45,6 +45,7 @@ export class ResilientLlmProvider implements LlmProvider {
   readonly offline: boolean;
   private readonly circuit: CircuitBreakerPolicy;
   private budget: RetryBudget;
+  private openedAt = 0;
 
   constructor(
     private readonly inner: LlmProvider,
@@ -60,8 +61,21 @@ export class ResilientLlmProvider implements LlmProvider {
       halfOpenAfter: settings.halfOpenAfterMs,
       breaker: new ConsecutiveBreaker(settings.circuitThreshold),
     });
-    this.circuit.onBreak(() => this.logger.warn('circuit opened', { provider: this.name }));
+    this.circuit.onBreak(() => {
+      this.openedAt = this.clock.monotonicMs();
+      this.logger.warn('circuit opened', { provider: this.name });
+    });
     this.circuit.onReset(() => this.logger.info('circuit closed', { provider: this.name }));
+  }
+
+  /**
+   * Unavailable while the circuit is open and not yet due for its trial call. cockatiel only moves to half-open
+   * when a call arrives, so the due time is tracked here: once it passes, the next caller makes the trial.
+   */
+  isAvailable(): boolean {
+    const state = this.circuit.state;
+    if (state === CircuitState.Isolated) return false;
+    return state !== CircuitState.Open || this.clock.monotonicMs() - this.openedAt >= this.settings.halfOpenAfterMs;
   }
 
   /** `request.timeoutMs` bounds the whole call, retries included; the caller's signal can end it sooner. */

@@ -2,11 +2,12 @@ import type { Vendor } from '../catalog/model-catalog';
 import type { NanoUsd } from '../cost/money';
 
 /**
- * One line of the usage ledger. `sayings` and `gateway` entries are requests people made;
+ * One line of the usage ledger. `sayings`, `gateway` and `chat` entries are requests people made;
  * `sayings-build` entries are the background calls that fill the pool. Only entries that made an LLM call
  * carry `spend`, so summing spend over entries counts every token and nano-dollar exactly once.
  */
-export type UsageChannel = 'sayings' | 'sayings-build' | 'gateway';
+export const USAGE_CHANNELS = ['sayings', 'sayings-build', 'gateway', 'chat'] as const;
+export type UsageChannel = (typeof USAGE_CHANNELS)[number];
 
 export interface UsageSpend {
   readonly inputTokens: number | undefined;

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { keysAwsShape, keysLocalShape, keysSharedShape } from './keys-config';
+import { chatAwsShape, chatShape } from './chat-config';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -43,6 +44,7 @@ const sharedShape = {
     /** Every Redis key starts with it; default `cs:<APP_ENV>:` (`cs:local:` for npm start). */
     REDIS_KEY_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, { error: 'must be 1–64 of A-Z a-z 0-9 _ . : -' }).optional(),
     ...keysSharedShape,
+    ...chatShape,
 };
 
 const latencyRange = (c: { OFFLINE_MIN_LATENCY_MS: number; OFFLINE_MAX_LATENCY_MS: number }) => c.OFFLINE_MIN_LATENCY_MS <= c.OFFLINE_MAX_LATENCY_MS;
@@ -61,6 +63,7 @@ export const awsConfigSchema = z
     SAYINGS_TABLE: tableName,
     FEEDBACK_TABLE: tableName,
     USAGE_TABLE: tableName,
+    ...chatAwsShape,
     METRICS_NAMESPACE: z.string().min(1).max(255).default('CloudSayings'),
     DYNAMODB_ENDPOINT: httpUrl.optional(),
     /**

@@ -11,8 +11,10 @@ import { EmfMetricsSink } from '../../adapters/aws/observability/emf-metrics-sin
 import { CryptoRandomSource } from '../../adapters/system/crypto-random-source';
 import { SystemClock } from '../../adapters/system/system-clock';
 import type { AwsConfig } from '../config/app-config';
+import { DynamoDbSessionRepo } from '../../adapters/aws/dynamodb/dynamodb-session-repo';
 import { bindCacheAndLimits } from './cache-and-limits';
 import { bindAwsKeys } from './keys-bindings';
+import { bindChat } from './chat-bindings';
 import { bindApplication } from './local-container';
 import { buildModelProviders, buildSecretStore } from './model-providers';
 import { TOKENS as T } from './tokens';
@@ -66,6 +68,7 @@ export function buildAwsContainer(input: AwsContainerInput): Container {
   const configured = input.configured ?? { openai: true, anthropic: true };
   c.bind(T.ModelProviders).toConstantValue(buildModelProviders({ catalog, config, secrets, configured, clock, random, logger }));
   bindAwsKeys(c, { config, env: input.env, dynamo });
+  bindChat(c, config, () => new DynamoDbSessionRepo({ client: dynamo, tableName: config.SESSIONS_TABLE, clock }));
   bindApplication(c, config);
   return c;
 }

@@ -29,9 +29,11 @@ import { GetStatsUseCase } from '../../application/get-stats/get-stats.use-case'
 import { GetHealthUseCase } from '../../application/get-health/get-health.use-case';
 import { SeedCollectionUseCase } from '../../application/seed-collection/seed-collection.use-case';
 import type { AppConfig, LocalConfig } from '../config/app-config';
+import { InMemorySessionRepo } from '../../adapters/memory/in-memory-session-repo';
 import { bindCacheAndLimits } from './cache-and-limits';
 import { bindKeys, bindLocalKeys } from './keys-bindings';
 import type { ApiKeyState } from '../../adapters/memory/api-key-state';
+import { bindChat } from './chat-bindings';
 import { TOKENS as T } from './tokens';
 
 export interface LocalRuntime {
@@ -73,6 +75,7 @@ export function buildLocalContainer(runtime: LocalRuntime): Container {
   bindCacheAndLimits(c, { redisUrl: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, environment: 'local', logger: runtime.logger, metrics, clock: runtime.clock });
   c.bind(T.ModelProviders).toConstantValue(runtime.providers);
   bindLocalKeys(c, config, runtime.apiKeys);
+  bindChat(c, config, ({ get }) => new InMemorySessionRepo(get(T.MemoryState), get(T.Clock)));
 
   bindApplication(c, config);
   return c;

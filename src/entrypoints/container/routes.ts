@@ -2,6 +2,7 @@ import type { Container } from 'inversify';
 import type { AppConfig } from '../config/app-config';
 import { apiRoutes, type ApiRoute } from '../http/routes/api-routes';
 import { resolveKeyRoutes } from './keys-bindings';
+import { chatRoutesFrom } from './chat-bindings';
 import { TOKENS as T } from './tokens';
 
 /**
@@ -20,5 +21,6 @@ export function resolveRoutes(c: Container): readonly ApiRoute[] {
       bodyLimitBytes: config.BODY_LIMIT_BYTES,
     }),
     ...resolveKeyRoutes(c),
+    ...chatRoutesFrom(c),
   ];
 }

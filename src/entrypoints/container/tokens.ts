@@ -35,4 +35,8 @@ export const TOKENS = {
   /** Holds only the admin token (`ADMIN_TOKEN`): the environment locally, an SSM SecureString in AWS. */
   AdminTokenStore: Symbol.for('AdminTokenStore'),
   SecureRandom: Symbol.for('SecureRandom'),
+  SessionRepo: Symbol.for('SessionRepo'),
+  ChatSendMessage: Symbol.for('ChatSendMessage'),
+  ChatGetHistory: Symbol.for('ChatGetHistory'),
+  ChatClearSession: Symbol.for('ChatClearSession'),
 } as const;

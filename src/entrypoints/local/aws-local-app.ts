@@ -2,30 +2,20 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Container } from 'inversify';
 import type { Express } from 'express';
 import { ensureTables } from '../../adapters/aws/dynamodb/ensure-tables';
-import { TABLE_LOGICAL_NAMES, tableNames, type TableLogicalName } from '../../adapters/aws/dynamodb/table-design';
+import { TABLE_LOGICAL_NAMES, tableNames } from '../../adapters/aws/dynamodb/table-design';
 import { PowertoolsLogger, type PowertoolsLevel } from '../../adapters/aws/observability/powertools-logger';
 import { COLLECTION_ENTRIES } from '../../adapters/collection/collection-entries';
 import type { PoolBuilder } from '../../application/sayings/pool-builder';
 import type { SeedCollectionUseCase } from '../../application/seed-collection/seed-collection.use-case';
 import type { Logger } from '../../ports/logger';
 import type { MetricsSink } from '../../ports/metrics-sink';
-import { loadAwsConfig, parseOrigins, type AwsConfig } from '../config/app-config';
+import { loadAwsConfig, type AwsConfig } from '../config/app-config';
+import { TABLE_ENV } from '../config/table-env';
 import { buildAwsContainer } from '../container/aws-container';
 import type { RedisHandle } from '../container/cache-and-limits';
 import { buildSecretStore, configuredVendors } from '../container/model-providers';
-import { resolveRoutes } from '../container/routes';
 import { TOKENS } from '../container/tokens';
-import { createApp } from '../http/app';
-
-/** The environment variable naming each table's physical name, as the CDK stack sets them on every function. */
-export const TABLE_ENV: Readonly<Record<TableLogicalName, string>> = {
-  sayings: 'SAYINGS_TABLE',
-  feedback: 'FEEDBACK_TABLE',
-  usage: 'USAGE_TABLE',
-  apiKeys: 'API_KEYS_TABLE',
-  sessions: 'SESSIONS_TABLE',
-  jobs: 'JOBS_TABLE',
-};
+import { expressDoor } from './serve';
 
 /**
  * What the `aws` profile reads, with defaults for one machine: tables `cloud-sayings-local-*`, configuration
@@ -68,14 +58,7 @@ export async function createAwsLocalApp(options: AwsLocalOptions): Promise<AwsLo
   const configured = await configuredVendors(config, buildSecretStore(config, env));
   const container = buildAwsContainer({ config, env, logger, dynamoDb: options.dynamoDb, configured });
   await container.get<SeedCollectionUseCase>(TOKENS.SeedCollection).execute(COLLECTION_ENTRIES, Date.now());
-  const app = createApp({
-    routes: resolveRoutes(container),
-    logger,
-    allowedOrigins: parseOrigins(config.ALLOWED_ORIGINS),
-    bodyLimitBytes: config.BODY_LIMIT_BYTES,
-    trustProxy: config.TRUST_PROXY,
-    ...(options.webDir === undefined ? {} : { webDir: options.webDir }),
-  });
+  const app = expressDoor(container, config, logger, options.webDir);
   return {
     app,
     container,

@@ -1,11 +1,10 @@
 import 'reflect-metadata';
-import { createServer } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ConfigError } from '../config/app-config';
 import { createAwsLocalApp } from './aws-local-app';
 import { LOCAL_CLIENT_CONFIG, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
+import { failStart, serveUntilSignal } from './serve';
 
 /**
  * `npm run start:aws-local`: the `aws` profile's adapters behind the Express server. Without DYNAMODB_ENDPOINT
@@ -28,34 +27,17 @@ async function main(): Promise<void> {
       throw error;
     },
   );
-  const server = createServer(local.app);
-  server.keepAliveTimeout = 65_000;
-  server.listen(local.config.PORT, local.config.HOST, () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : local.config.PORT;
-    local.logger.info('listening (aws profile on one machine)', { url: `http://${local.config.HOST}:${port}`, dynamoDb: endpoint });
-  });
-
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    local.logger.info('shutting down', { signal });
-    server.close();
-    server.closeIdleConnections();
-    void local
-      .close()
-      .then(() => dynamoLocal?.stop())
-      .then(() => process.exit(0))
-      .catch(() => process.exit(1));
-    setTimeout(() => process.exit(1), 10_000).unref();
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  serveUntilSignal(
+    {
+      ...local,
+      close: async () => {
+        await local.close();
+        await dynamoLocal?.stop();
+      },
+    },
+    'listening (aws profile on one machine)',
+    { dynamoDb: endpoint },
+  );
 }
 
-main().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? error.message : `start-up failed: ${error instanceof Error ? error.message : String(error)}`;
-  process.stderr.write(`${JSON.stringify({ level: 'fatal', message })}\n`);
-  process.exit(1);
-});
+main().catch(failStart);

@@ -11,15 +11,14 @@ import type { PoolBuilder } from '../../application/sayings/pool-builder';
 import type { SeedCollectionUseCase } from '../../application/seed-collection/seed-collection.use-case';
 import type { Logger } from '../../ports/logger';
 import type { Clock } from '../../ports/clock';
-import { loadLocalConfig, parseOrigins, type LocalConfig } from '../config/app-config';
+import { loadLocalConfig, type LocalConfig } from '../config/app-config';
 import type { RedisHandle } from '../container/cache-and-limits';
 import { buildLocalContainer } from '../container/local-container';
 import { buildModelProviders, buildSecretStore, configuredVendors } from '../container/model-providers';
 import { buildCatalog } from '../../domain/catalog/model-catalog';
-import { resolveRoutes } from '../container/routes';
 import { TOKENS } from '../container/tokens';
-import { createApp } from '../http/app';
-import { openLocalKeyStore } from './local-key-store';
+import { loopbackUrl, openLocalKeyStore } from './local-key-store';
+import { expressDoor } from './serve';
 import type { ModelDirectory } from '../../application/sayings/models';
 
 export interface LocalApp {
@@ -27,8 +26,10 @@ export interface LocalApp {
   readonly container: Container;
   readonly config: LocalConfig;
   readonly logger: Logger;
-  /** Tells `npm run keys` where the admin API listens (the server calls it once it listens). */
+  /** Tells `npm run keys` where the admin API listens. */
   advertiseAdmin(url: string): void;
+  /** The serve loop calls it once the server listens: the admin API is advertised on loopback. */
+  onListening(port: number): void;
   /** Waits for background builds and writes everything pending to disk. */
   close(): Promise<void>;
 }
@@ -77,20 +78,14 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
   for (const m of models.sayingModels()) {
     logger.info('model', { model: m.key, status: models.isLive(m.key) ? 'live' : 'offline', provider: models.provider(m.key)?.name });
   }
-  const app = createApp({
-    routes: resolveRoutes(container),
-    logger,
-    allowedOrigins: parseOrigins(config.ALLOWED_ORIGINS),
-    bodyLimitBytes: config.BODY_LIMIT_BYTES,
-    trustProxy: config.TRUST_PROXY,
-    ...(options.webDir === undefined ? {} : { webDir: options.webDir }),
-  });
+  const app = expressDoor(container, config, logger, options.webDir);
   return {
     app,
     container,
     config,
     logger,
     advertiseAdmin: (url) => keyStore?.advertise(url),
+    onListening: (port) => keyStore?.advertise(loopbackUrl(config.HOST, port)),
     close: async () => {
       await container.get<PoolBuilder>(TOKENS.PoolBuilder).settled();
       await fileState?.close();

@@ -69,7 +69,7 @@ export const SAYINGS = {
 export const FEEDBACK = { pk: 'pk', byTimeIndex: 'byTime', timeBucket: 'timeBucket', at: 'at' } as const;
 export const USAGE = { pk: 'pk', sk: 'sk', ttl: 'expiresAt' } as const;
 export const API_KEYS = { pk: 'pk', byOwnerIndex: 'byOwner', ownerId: 'ownerId', createdAt: 'createdAt', ttl: 'purgeAt' } as const;
-export const SESSIONS = { pk: 'pk', ttl: 'expiresAt' } as const;
+export const SESSIONS = { pk: 'pk', ttl: 'expiresAt', expiresAtMs: 'expiresAtMs', version: 'version' } as const;
 export const JOBS = { pk: 'pk', sk: 'sk', byOwnerIndex: 'byOwner', ownerId: 'ownerId', createdAt: 'createdAt', ttl: 'expiresAt' } as const;
 
 interface TableSpec {
@@ -136,7 +136,10 @@ export const TABLES: { readonly [K in TableLogicalName]: TableDesign } = {
     globalSecondaryIndexes: [index(API_KEYS.byOwnerIndex, S(API_KEYS.ownerId), N(API_KEYS.createdAt), { type: 'ALL' })],
     ttlAttribute: API_KEYS.ttl,
   }),
-  /** Chat sessions: one item per session (pk = session id) holding its last 10 turns and a version for optimistic writes. */
+  /**
+   * Chat sessions: one item per session (pk = session id) holding its last 10 turns, rewritten whole by a PutItem
+   * conditioned on `version` (ADR 0018). expiresAt is epoch seconds for the TTL sweep; readers check expiresAtMs.
+   */
   sessions: defineTable({
     logicalName: 'sessions',
     partitionKey: S(SESSIONS.pk),

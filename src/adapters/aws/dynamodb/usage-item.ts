@@ -1,4 +1,4 @@
-import type { UsageEntry } from '../../../domain/usage/usage-entry';
+import { USAGE_CHANNELS, type UsageEntry } from '../../../domain/usage/usage-entry';
 import { bool, defined, map, num, oneOf, optNum, optOneOf, optStr, str, VENDORS, type Item } from './item-fields';
 import { USAGE, USAGE_TIME_SHARDS } from './table-design';
 import { shardOf, sortableAt, timeBucket } from './time-buckets';
@@ -34,7 +34,7 @@ export function fromUsageItem(item: Item): UsageEntry {
   return {
     id: str(item, 'id'),
     at: num(item, 'at'),
-    channel: oneOf(item, 'channel', ['sayings', 'sayings-build', 'gateway'] as const),
+    channel: oneOf(item, 'channel', USAGE_CHANNELS),
     source: oneOf(item, 'source', ['collection', 'live', 'pool', 'none'] as const),
     vendor: optOneOf(item, 'vendor', VENDORS),
     model: optStr(item, 'model'),
