@@ -70,7 +70,7 @@ describe('two aws containers on one DynamoDB Local (FAULTS #23, #25)', () => {
     clock = new ManualClock(Date.now());
     const env = {
       APP_ENV: 'dev', SECRETS_SOURCE: 'env', CONFIG_SOURCE: 'env', AWS_REGION: 'us-east-1',
-      SAYINGS_TABLE: 'unused-sayings', FEEDBACK_TABLE: 'unused-feedback', USAGE_TABLE: 'unused-usage', API_KEYS_TABLE: tableName,
+      SAYINGS_TABLE: 'unused-sayings', FEEDBACK_TABLE: 'unused-feedback', USAGE_TABLE: 'unused-usage', SESSIONS_TABLE: 'unused-sessions', API_KEYS_TABLE: tableName,
       API_KEY_CACHE_TTL_MS: String(TTL), API_KEY_ROTATION_GRACE_MS: String(GRACE), ADMIN_TOKEN: 'two-instances-admin-token-0123456789',
     };
     const instance = () => {

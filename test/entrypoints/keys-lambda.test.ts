@@ -68,7 +68,7 @@ async function invoke(events: readonly unknown[]): Promise<{ results: Result[]; 
     PATH: process.env.PATH ?? '', APP_ENV: 'dev', CONFIG_SOURCE: 'env', SECRETS_SOURCE: 'ssm', AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', DYNAMODB_ENDPOINT: dynamo.endpoint,
     AWS_ENDPOINT_URL_SSM: `http://127.0.0.1:${(ssm.address() as AddressInfo).port}`,
-    SAYINGS_TABLE: names.sayings, FEEDBACK_TABLE: names.feedback, USAGE_TABLE: names.usage, API_KEYS_TABLE: names.apiKeys,
+    SAYINGS_TABLE: names.sayings, FEEDBACK_TABLE: names.feedback, USAGE_TABLE: names.usage, SESSIONS_TABLE: names.sessions, API_KEYS_TABLE: names.apiKeys,
     ADMIN_TOKEN_PARAMETER_NAME: '/cloud-sayings/dev/admin/token', LOG_LEVEL: 'info', POWERTOOLS_METRICS_DISABLED: 'true',
   };
   const child = spawn(process.execPath, [join(__dirname, 'fixtures', 'invoke-lambda.cjs'), join(outdir, 'lambda', 'manage-keys', 'index.js')], { env, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -1,7 +1,7 @@
 import { ConfigError, loadAwsConfig, loadLocalConfig } from '../../src/entrypoints/config/app-config';
 import { adminTokenParameter } from '../../src/entrypoints/config/keys-config';
 
-const TABLES = { SAYINGS_TABLE: 'x-sayings', FEEDBACK_TABLE: 'x-feedback', USAGE_TABLE: 'x-usage', API_KEYS_TABLE: 'x-apiKeys' };
+const TABLES = { SAYINGS_TABLE: 'x-sayings', FEEDBACK_TABLE: 'x-feedback', USAGE_TABLE: 'x-usage', SESSIONS_TABLE: 'x-sessions', API_KEYS_TABLE: 'x-apiKeys' };
 
 describe('API key settings', () => {
   it('default to a 2 s lookup cache, a 24 h rotation grace and a 15 min reservation TTL; no admin token', () => {
