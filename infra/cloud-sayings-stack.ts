@@ -14,11 +14,12 @@ import { RedisCache } from './constructs/redis-cache';
 import { Tables } from './constructs/tables';
 import { WebSite } from './constructs/web-site';
 import { ENVIRONMENTS, type EnvName, type EnvironmentSettings } from './environments';
-import { FUNCTION_SPECS, isRouteSpec, TABLE_ENV_VARS, type FunctionSpec } from './functions';
+import { FUNCTION_SPECS, isRouteSpec, routesOf, TABLE_ENV_VARS, type FunctionSpec } from './functions';
 import {
   bedrockStatement,
   decryptViaSsmStatement,
   putMetricDataStatement,
+  readAdminTokenStatement,
   readConfigStatement,
   readKeysStatement,
   tableStatement,
@@ -46,9 +47,15 @@ export interface CloudSayingsStackProps extends StackProps {
 }
 
 /** Where a deployment's configuration and secrets live in SSM Parameter Store (names only — never values). */
-export function parameterNames(envName: EnvName): { readonly configPath: string; readonly anthropicKey: string; readonly openaiKey: string } {
+export function parameterNames(envName: EnvName): {
+  readonly configPath: string;
+  readonly anthropicKey: string;
+  readonly openaiKey: string;
+  readonly adminToken: string;
+} {
   const configPath = `/cloud-sayings/${envName}/`;
-  return { configPath, anthropicKey: `${configPath}api-key/anthropic`, openaiKey: `${configPath}api-key/openai` };
+  // One level below the path, like the provider keys: the configuration loader (not recursive) never reads it.
+  return { configPath, anthropicKey: `${configPath}api-key/anthropic`, openaiKey: `${configPath}api-key/openai`, adminToken: `${configPath}admin/token` };
 }
 
 /**
@@ -92,6 +99,7 @@ export class CloudSayingsStack extends Stack {
       SECRETS_SOURCE: 'ssm',
       CLAUDE_PARAMETER_NAME: params.anthropicKey,
       OPENAI_PARAMETER_NAME: params.openaiKey,
+      ADMIN_TOKEN_PARAMETER_NAME: params.adminToken,
       BEDROCK_ENABLED: String(settings.bedrockEnabled),
       BEDROCK_REGIONS: settings.bedrockRegions.join(','),
       ...Object.fromEntries(TABLE_LOGICAL_NAMES.map((name) => [TABLE_ENV_VARS[name], this.tables.byName[name].tableName])),
@@ -122,9 +130,10 @@ export class CloudSayingsStack extends Stack {
       fn.allow(readConfigStatement(this, params.configPath));
       if (spec.callsModels) {
         fn.allow(readKeysStatement(this, [params.anthropicKey, params.openaiKey]));
-        fn.allow(decryptViaSsmStatement(this, props.secretsKmsKeyArn));
         if (settings.bedrockEnabled && bedrockModelIds.length > 0) fn.allow(bedrockStatement(settings.bedrockRegions, bedrockModelIds));
       }
+      if (spec.readsAdminToken) fn.allow(readAdminTokenStatement(this, params.adminToken));
+      if (spec.callsModels || spec.readsAdminToken) fn.allow(decryptViaSsmStatement(this, props.secretsKmsKeyArn));
       if (props.grantPutMetricData) fn.allow(putMetricDataStatement(namespace));
       if (spec.sendsJobs) this.jobQueues.allowSend(fn);
       if (!isRouteSpec(spec)) this.jobQueues.connectConsumer(fn, spec);
@@ -195,18 +204,16 @@ export class CloudSayingsStack extends Stack {
     for (const spec of routeSpecs) {
       const fn = functions.get(spec.name);
       if (!fn) continue;
-      this.api.addRoutes({
-        path: spec.path,
-        methods: [apigwv2.HttpMethod[spec.method]],
-        integration: new HttpLambdaIntegration(`${pascal(spec.name)}Integration`, fn.function, {
-          payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
-        }),
+      // One integration per function, shared by the routes of a group.
+      const integration = new HttpLambdaIntegration(`${pascal(spec.name)}Integration`, fn.function, {
+        payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
       });
+      for (const route of routesOf(spec)) this.api.addRoutes({ path: route.path, methods: [apigwv2.HttpMethod[route.method]], integration });
     }
     const apiEndpoint = this.api.apiEndpoint;
 
-    // CloudFront path patterns: `/jobs/{id}` becomes `/jobs/*`.
-    const apiPaths = [...new Set(routeSpecs.map((s) => s.path.replace(/\{\w+\}/g, '*')))];
+    // CloudFront path patterns: `/jobs/{id}` becomes `/jobs/*`; the admin API stays on the API's own endpoint.
+    const apiPaths = [...new Set(routeSpecs.filter((s) => s.behindCloudFront !== false).map((s) => s.path.replace(/\{\w+\}/g, '*')))];
     if (settings.apiViaCloudFront) this.web.routeApi(apiEndpoint, apiPaths);
     this.web.deploy({
       webDir: props.webDir,
@@ -238,6 +245,7 @@ export class CloudSayingsStack extends Stack {
     new CfnOutput(this, 'ConfigParameterPath', { value: params.configPath, description: 'Non-secret settings (String parameters, one per variable)' });
     new CfnOutput(this, 'AnthropicKeyParameter', { value: params.anthropicKey, description: 'SecureString to create with aws ssm put-parameter' });
     new CfnOutput(this, 'OpenAiKeyParameter', { value: params.openaiKey, description: 'SecureString to create with aws ssm put-parameter' });
+    new CfnOutput(this, 'AdminTokenParameter', { value: params.adminToken, description: 'SecureString: the admin API’s bearer token (aws ssm put-parameter --type SecureString)' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: `cloud-sayings-${envName}` });
   }

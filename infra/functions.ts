@@ -21,8 +21,16 @@ export const DYNAMODB_ACTIONS = {
 
 export type TableAccess = keyof typeof DYNAMODB_ACTIONS;
 
-export const FUNCTION_NAMES = ['get-saying', 'submit-feedback', 'get-stats', 'get-health', 'chat', 'submit-job', 'get-job', 'job-worker'] as const;
+export const FUNCTION_NAMES = [
+  'get-saying', 'submit-feedback', 'get-stats', 'get-health', 'chat', 'submit-job', 'get-job', 'job-worker', 'manage-keys',
+] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+export interface RouteSpec {
+  readonly method: 'GET' | 'POST';
+  /** API Gateway's syntax for parameters: `/admin/keys/{id}`. */
+  readonly path: string;
+}
 
 interface BaseFunctionSpec {
   readonly name: FunctionName;
@@ -36,13 +44,19 @@ interface BaseFunctionSpec {
   readonly callsModels: boolean;
   /** Sends to the jobs queue (`sqs:SendMessage` on it, nothing else). */
   readonly sendsJobs?: boolean;
+  /** Reads the admin API's token (the SecureString `admin/token`): GetParameter on it alone, and decryption through SSM. */
+  readonly readsAdminToken?: boolean;
 }
 
 export interface RouteFunctionSpec extends BaseFunctionSpec {
   readonly kind?: 'route';
-  /** The HTTP API route this function serves (one function per route). */
+  /** The HTTP API route this function serves (one function per route)… */
   readonly method: 'GET' | 'POST';
   readonly path: string;
+  /** …or, for a route group served by one function (dispatched by `routeKey`), every route; `method`/`path` is the first. */
+  readonly routes?: readonly RouteSpec[];
+  /** Served through the CloudFront distribution beside the pages (default); false: only on the API's own endpoint. */
+  readonly behindCloudFront?: boolean;
 }
 
 /** A function fed by the jobs queue's SQS event source rather than a route (infra/constructs/job-queues.ts). */
@@ -75,7 +89,12 @@ export const isRouteSpec = (spec: FunctionSpec): spec is RouteFunctionSpec => sp
  * - job-worker (the queue's consumer): jobs GetItem/UpdateItem on items, PutItem/GetItem of text claims;
  *   sayings listCollection (Query + BatchGetItem, for duplicates) and putIfAbsent (PutItem, UpdateItem on
  *   `#count`); usage PutItem per model call; the model keys and Bedrock like get-saying.
- * Tables no function uses yet (apiKeys) exist for the gateway issue.
+ * - manage-keys (ADR 0012): create = TransactWriteItems [Put secret, Put record] (PutItem); get = GetItem;
+ *   list = Query on `byOwner`; revoke = UpdateItem (record, then the secret's purgeAt); rotate = GetItem, then
+ *   TransactWriteItems [Put new secret, Update old secret, Update record] (PutItem, UpdateItem), then GetItem.
+ *   The admin token: GetParameter on `admin/token` (decrypted).
+ * - a gateway function (`/v1/*`) needs apiKeys GetItem (authenticate: secret, then record; a refused reservation
+ *   or a repeated settlement reads the record) and UpdateItem (reserveBudget, recordUse, reclaiming).
  */
 export const FUNCTION_SPECS: readonly FunctionSpec[] = [
   {
@@ -163,7 +182,30 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     maxBatchingWindowSeconds: 5,
     maxConcurrency: 5,
   },
+  {
+    name: 'manage-keys',
+    description: 'Admin API for gateway keys: create, list, show, revoke, rotate',
+    method: 'POST',
+    path: '/admin/keys',
+    routes: [
+      { method: 'POST', path: '/admin/keys' },
+      { method: 'GET', path: '/admin/keys' },
+      { method: 'GET', path: '/admin/keys/{id}' },
+      { method: 'POST', path: '/admin/keys/{id}/revoke' },
+      { method: 'POST', path: '/admin/keys/{id}/rotate' },
+    ],
+    memorySize: 512,
+    timeoutSeconds: 10,
+    tables: { apiKeys: ['get', 'put', 'update', 'query'] },
+    callsModels: false,
+    readsAdminToken: true,
+    // Operators call it on the API's endpoint; the public site's domain does not carry it.
+    behindCloudFront: false,
+  },
 ];
+
+/** Every route a function serves. */
+export const routesOf = (spec: RouteFunctionSpec): readonly RouteSpec[] => spec.routes ?? [{ method: spec.method, path: spec.path }];
 
 /** The environment variable that carries each table's physical name (shared with the aws profile). */
 export { TABLE_ENV as TABLE_ENV_VARS } from '../src/entrypoints/config/table-env';

@@ -48,6 +48,11 @@ export function readKeysStatement(scope: Construct, parameterNames: readonly str
   });
 }
 
+/** GetParameter on the admin API's token alone (the secret store reads one parameter at a time). */
+export function readAdminTokenStatement(scope: Construct, parameterName: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [parameterArn(scope, parameterName)] });
+}
+
 /**
  * Decrypting the SecureStrings, only when SSM asks on the function's behalf (`kms:ViaService`). Without a
  * named key: any key of this account and region — the default `aws/ssm` key has a random id — which the

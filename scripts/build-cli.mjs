@@ -1,9 +1,10 @@
-// Bundles the job CLIs and the standalone worker (npm run generate / jobs / worker): one fast esbuild step,
+// Bundles the CLIs and the standalone worker (npm run keys / generate / jobs / worker): one fast esbuild step,
 // so a CLI call does not rebuild the server, the Lambda bundles and the pages.
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 export const CLI_ENTRIES = {
+  'cli/keys': 'src/entrypoints/cli/keys-main.ts',
   'cli/generate': 'src/entrypoints/cli/generate.ts',
   'cli/jobs': 'src/entrypoints/cli/jobs.ts',
   'local/worker': 'src/entrypoints/local/worker.ts',

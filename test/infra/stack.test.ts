@@ -23,7 +23,7 @@ interface Statement {
   Condition?: Record<string, Record<string, unknown>>;
 }
 
-const FUNCTION_NAMES = ['get-saying', 'submit-feedback', 'get-stats', 'get-health', 'chat'] as const;
+const FUNCTION_NAMES = ['get-saying', 'submit-feedback', 'get-stats', 'get-health', 'chat', 'manage-keys'] as const;
 type FunctionName = (typeof FUNCTION_NAMES)[number];
 /** The functions that call models: they alone read the provider keys and may call Bedrock. */
 const CALLS_MODELS: ReadonlySet<FunctionName> = new Set(['get-saying', 'chat']);
@@ -79,7 +79,7 @@ function allStatements(resources: Resources): { owner: string; statement: Statem
   return out;
 }
 
-/** Our four functions (the ones with APP_ENV), by name, with their role's statements. */
+/** Our route functions (the ones with APP_ENV), by name, with their role's statements. */
 function functionsOf(resources: Resources): Map<FunctionName, { id: string; props: Json; roleId: string; statements: Statement[] }> {
   const byName = new Map<FunctionName, { id: string; props: Json; roleId: string; statements: Statement[] }>();
   for (const [id, r] of ofType(resources, 'AWS::Lambda::Function')) {
@@ -262,15 +262,22 @@ describe('DynamoDB tables', () => {
 describe('HTTP API', () => {
   it('routes each path to its own function with payload v2', () => {
     const fns = functionsOf(dev.resources);
+    // The jobs routes and functions are asserted in test/infra/jobs-stack.test.ts.
     const routes = ofType(dev.resources, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties ?? {}).filter((r) => !String(r.RouteKey).includes(' /jobs'));
-    expect(routes.map((r) => r.RouteKey).sort()).toEqual(['GET /health', 'GET /sayings', 'GET /stats', 'POST /chat', 'POST /feedback']);
     const expected: Record<string, FunctionName> = {
       'GET /sayings': 'get-saying',
       'POST /feedback': 'submit-feedback',
       'GET /stats': 'get-stats',
       'GET /health': 'get-health',
       'POST /chat': 'chat',
+      // The admin API is one function for its route group (test/infra/keys-stack.test.ts).
+      'POST /admin/keys': 'manage-keys',
+      'GET /admin/keys': 'manage-keys',
+      'GET /admin/keys/{id}': 'manage-keys',
+      'POST /admin/keys/{id}/revoke': 'manage-keys',
+      'POST /admin/keys/{id}/rotate': 'manage-keys',
     };
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual(Object.keys(expected).sort());
     for (const route of routes) {
       const integrationId = /integrations\/\$\{(\w+)\}/.exec(text(route.Target))?.[1] ?? '';
       const integration = dev.resources[integrationId]?.Properties ?? {};
@@ -360,6 +367,7 @@ describe('IAM', () => {
         sayings: ['dynamodb:BatchGetItem', 'dynamodb:Query'],
         usage: ['dynamodb:PutItem'],
       },
+      'manage-keys': { apiKeys: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] },
     };
     const ids = tableIds(dev.resources);
     for (const [name, fn] of functionsOf(dev.resources)) {
@@ -374,7 +382,7 @@ describe('IAM', () => {
     }
   });
 
-  it('SSM: the config path for everyone (GetParametersByPath only); the two key parameters only for the functions that call models', () => {
+  it('SSM: the config path for everyone (GetParametersByPath only); the two key parameters only for the functions that call models; the admin token for manage-keys alone', () => {
     const arn = (suffix: string) => `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/cloud-sayings/dev${suffix}`;
     for (const [name, fn] of functionsOf(dev.resources)) {
       const ssm = fn.statements.filter((s) => actionsOf(s).some((a) => a.startsWith('ssm:')));
@@ -386,6 +394,10 @@ describe('IAM', () => {
       if (CALLS_MODELS.has(name)) {
         expect(single).toHaveLength(1);
         expect(resourcesOf(single[0] as Statement).sort()).toEqual([arn('/api-key/anthropic'), arn('/api-key/openai')]);
+      } else if (name === 'manage-keys') {
+        expect(single).toHaveLength(1);
+        expect(actionsOf(single[0] as Statement)).toEqual(['ssm:GetParameter']);
+        expect(resourcesOf(single[0] as Statement)).toEqual([arn('/admin/token')]);
       } else {
         expect(single).toHaveLength(0);
       }
@@ -393,10 +405,10 @@ describe('IAM', () => {
     }
   });
 
-  it('kms:Decrypt only through SSM in this region, only for the function that reads the keys', () => {
+  it('kms:Decrypt only through SSM in this region, only for the functions that read a SecureString (model keys, admin token)', () => {
     for (const [name, fn] of functionsOf(dev.resources)) {
       const kms = fn.statements.filter((s) => actionsOf(s).some((a) => a.startsWith('kms:')));
-      expect(kms).toHaveLength(CALLS_MODELS.has(name) ? 1 : 0);
+      expect(kms).toHaveLength(CALLS_MODELS.has(name) || name === 'manage-keys' ? 1 : 0);
       for (const s of kms) {
         expect(actionsOf(s)).toEqual(['kms:Decrypt']);
         expect(text(s.Condition?.StringEquals?.['kms:ViaService'])).toBe('ssm.${AWS::Region}.amazonaws.com');
@@ -461,7 +473,7 @@ describe('secrets', () => {
         // Only names and non-secret settings: every variable is on this list.
         const allowed = new Set([
           ...['APP_ENV', 'LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'METRICS_NAMESPACE', 'SECRETS_SOURCE'],
-          ...['CLAUDE_PARAMETER_NAME', 'OPENAI_PARAMETER_NAME', 'BEDROCK_ENABLED', 'BEDROCK_REGIONS', 'REDIS_URL', 'CLIENT_IP_HEADER'],
+          ...['CLAUDE_PARAMETER_NAME', 'OPENAI_PARAMETER_NAME', 'ADMIN_TOKEN_PARAMETER_NAME', 'BEDROCK_ENABLED', 'BEDROCK_REGIONS', 'REDIS_URL', 'CLIENT_IP_HEADER'],
           ...['SAYINGS_TABLE', 'FEEDBACK_TABLE', 'USAGE_TABLE', 'API_KEYS_TABLE', 'SESSIONS_TABLE', 'JOBS_TABLE'],
         ]);
         for (const name of Object.keys(env)) expect(allowed.has(name) ? name : `unexpected ${name}`).toBe(name);

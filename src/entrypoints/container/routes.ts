@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/app-config';
 import { apiRoutes, type ApiRoute } from '../http/routes/api-routes';
 import { jobRoutes } from '../http/routes/jobs/jobs.routes';
 import { hasJobs } from './jobs-bindings';
+import { resolveKeyRoutes } from './keys-bindings';
 import { chatRoutesFrom } from './chat-bindings';
 import { TOKENS as T } from './tokens';
 
@@ -22,6 +23,7 @@ export function resolveRoutes(c: Container): readonly ApiRoute[] {
       bodyLimitBytes: config.BODY_LIMIT_BYTES,
     }),
     ...(hasJobs(c) ? jobRoutes({ submitJob: c.get(T.SubmitJob), getJob: c.get(T.GetJob), bodyLimitBytes: config.BODY_LIMIT_BYTES }) : []),
+    ...resolveKeyRoutes(c),
     ...chatRoutesFrom(c),
   ];
 }

@@ -34,6 +34,13 @@ export const TOKENS = {
   GetJob: Symbol.for('GetJob'),
   JobItemProcessor: Symbol.for('JobItemProcessor'),
   JobWorker: Symbol.for('JobWorker'),
+  ApiKeyRepo: Symbol.for('ApiKeyRepo'),
+  KeyLookup: Symbol.for('KeyLookup'),
+  KeyAdministration: Symbol.for('KeyAdministration'),
+  AdminAuthenticator: Symbol.for('AdminAuthenticator'),
+  /** Holds only the admin token (`ADMIN_TOKEN`): the environment locally, an SSM SecureString in AWS. */
+  AdminTokenStore: Symbol.for('AdminTokenStore'),
+  SecureRandom: Symbol.for('SecureRandom'),
   SessionRepo: Symbol.for('SessionRepo'),
   ChatSendMessage: Symbol.for('ChatSendMessage'),
   ChatGetHistory: Symbol.for('ChatGetHistory'),

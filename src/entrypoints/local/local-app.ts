@@ -18,6 +18,7 @@ import { buildLocalContainer } from '../container/local-container';
 import { buildModelProviders, buildSecretStore, configuredVendors } from '../container/model-providers';
 import { buildCatalog } from '../../domain/catalog/model-catalog';
 import { TOKENS } from '../container/tokens';
+import { loopbackUrl, openLocalKeyStore } from './local-key-store';
 import { expressDoor } from './serve';
 import type { ModelDirectory } from '../../application/sayings/models';
 
@@ -26,6 +27,10 @@ export interface LocalApp {
   readonly container: Container;
   readonly config: LocalConfig;
   readonly logger: Logger;
+  /** Tells `npm run keys` where the admin API listens. */
+  advertiseAdmin(url: string): void;
+  /** The serve loop calls it once the server listens: the admin API is advertised on loopback. */
+  onListening(port: number): void;
   /** Waits for background builds and writes everything pending to disk. */
   close(): Promise<void>;
 }
@@ -53,12 +58,20 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
         { dataDir: resolve(config.DATA_DIR), flushDelayMs: config.JOURNAL_FLUSH_MS, compactionRatio: 4, minLinesBeforeCompaction: 20_000, maxUsageEntries: 200_000 },
         logger,
       );
+  const keyStore = options.inMemory
+    ? undefined
+    : await openLocalKeyStore(resolve(config.DATA_DIR), { role: 'server', flushDelayMs: config.JOURNAL_FLUSH_MS, waitMs: 10_000 }, logger).catch(async (error: unknown) => {
+        await fileState?.close();
+        throw error;
+      });
   const random = new CryptoRandomSource();
   const catalog = buildCatalog();
   const secrets = buildSecretStore(config, options.env);
   const configured = await configuredVendors(config, secrets);
   const providers = buildModelProviders({ catalog, config, secrets, configured, clock, random, logger });
-  const container = buildLocalContainer({ config, catalog, state: fileState?.state ?? new MemoryState(), logger, clock, random, secrets, providers });
+  const container = buildLocalContainer({
+    config, catalog, state: fileState?.state ?? new MemoryState(), logger, clock, random, secrets, providers, ...(keyStore ? { apiKeys: keyStore.state } : {}),
+  });
   options.configure?.(container);
 
   await container.get<SeedCollectionUseCase>(TOKENS.SeedCollection).execute(COLLECTION_ENTRIES, clock.now());
@@ -73,10 +86,13 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
     container,
     config,
     logger,
+    advertiseAdmin: (url) => keyStore?.advertise(url),
+    onListening: (port) => keyStore?.advertise(loopbackUrl(config.HOST, port)),
     close: async () => {
       await stopJobs();
       await container.get<PoolBuilder>(TOKENS.PoolBuilder).settled();
       await fileState?.close();
+      await keyStore?.close();
       await container.get<RedisHandle>(TOKENS.Redis).close();
       pinoLogger?.flush();
     },
