@@ -1,3 +1,4 @@
+import { tableNames } from '../../src/adapters/aws/dynamodb/table-design';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,7 +36,7 @@ let local: DynamoDbLocal;
 let work: string;
 let redis: Redis;
 const queueName = `kill-${process.pid}-${Date.now().toString(36)}`;
-const tables = { sayings: `kill-${process.pid}-sayings`, feedback: `kill-${process.pid}-feedback`, usage: `kill-${process.pid}-usage`, jobs: `kill-${process.pid}-jobs`, sessions: `kill-${process.pid}-sessions` };
+const tables = tableNames(`kill-${process.pid}`);
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'cs-worker-kill-'));
@@ -67,6 +68,7 @@ const env = (): Record<string, string> => ({
   USAGE_TABLE: tables.usage,
   JOBS_TABLE: tables.jobs,
   SESSIONS_TABLE: tables.sessions,
+  API_KEYS_TABLE: tables.apiKeys,
   REDIS_URL: SHARED_REDIS_URL,
   JOBS_QUEUE: 'redis',
   JOBS_QUEUE_NAME: queueName,

@@ -1,3 +1,4 @@
+import { tableNames } from '../../src/adapters/aws/dynamodb/table-design';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ensureTables } from '../../src/adapters/aws/dynamodb/ensure-tables';
 import type { JobSummary } from '../../src/domain/jobs/summary';
@@ -18,7 +19,7 @@ import { localClient, startDynamoDbLocal, type DynamoDbLocal } from '../support/
  * over DynamoDB Local; the queue is the in-process one, so that a worker in this process can finish the job.
  */
 let local: DynamoDbLocal;
-const tables = { sayings: `lr-${process.pid}-sayings`, feedback: `lr-${process.pid}-feedback`, usage: `lr-${process.pid}-usage`, jobs: `lr-${process.pid}-jobs`, sessions: `lr-${process.pid}-sessions` };
+const tables = tableNames(`lr-${process.pid}`);
 beforeAll(async () => {
   local = await startDynamoDbLocal();
   await ensureTables(local.client, tables);
@@ -42,7 +43,7 @@ function event(method: string, routePath: string, rawPath: string, body?: string
 describe('POST /jobs and GET /jobs/{id} on Lambda (aws profile, DynamoDB Local)', () => {
   it('submits, is found by its path parameter, and answers bad input in the API’s error shape', async () => {
     const env = {
-      SAYINGS_TABLE: tables.sayings, FEEDBACK_TABLE: tables.feedback, USAGE_TABLE: tables.usage, JOBS_TABLE: tables.jobs, SESSIONS_TABLE: tables.sessions,
+      SAYINGS_TABLE: tables.sayings, FEEDBACK_TABLE: tables.feedback, USAGE_TABLE: tables.usage, JOBS_TABLE: tables.jobs, SESSIONS_TABLE: tables.sessions, API_KEYS_TABLE: tables.apiKeys,
       SECRETS_SOURCE: 'env', JOBS_QUEUE: 'memory', OFFLINE_MIN_LATENCY_MS: '0', OFFLINE_MAX_LATENCY_MS: '5', JOBS_POLL_WAIT_MS: '20',
     };
     const config = loadAwsConfig({}, env);
