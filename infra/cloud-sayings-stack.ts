@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import { TABLES, TABLE_LOGICAL_NAMES, type TableLogicalName } from '../src/adapters/aws/dynamodb/table-design';
 import { buildCatalog } from '../src/domain/catalog/model-catalog';
 import { ApiFunction } from './constructs/api-function';
+import { JobQueues } from './constructs/job-queues';
 import { CollectionSeed } from './constructs/collection-seed';
 import { GatewayFunction } from './constructs/gateway-function';
 import { Monitoring } from './constructs/monitoring';
@@ -14,11 +15,12 @@ import { RedisCache } from './constructs/redis-cache';
 import { Tables } from './constructs/tables';
 import { WebSite } from './constructs/web-site';
 import { ENVIRONMENTS, type EnvName, type EnvironmentSettings } from './environments';
-import { FUNCTION_SPECS, TABLE_ENV_VARS, type FunctionSpec } from './functions';
+import { FUNCTION_SPECS, isRouteSpec, routesOf, TABLE_ENV_VARS, type FunctionSpec } from './functions';
 import {
   bedrockStatement,
   decryptViaSsmStatement,
   putMetricDataStatement,
+  readAdminTokenStatement,
   readConfigStatement,
   readKeysStatement,
   tableStatement,
@@ -46,9 +48,15 @@ export interface CloudSayingsStackProps extends StackProps {
 }
 
 /** Where a deployment's configuration and secrets live in SSM Parameter Store (names only — never values). */
-export function parameterNames(envName: EnvName): { readonly configPath: string; readonly anthropicKey: string; readonly openaiKey: string } {
+export function parameterNames(envName: EnvName): {
+  readonly configPath: string;
+  readonly anthropicKey: string;
+  readonly openaiKey: string;
+  readonly adminToken: string;
+} {
   const configPath = `/cloud-sayings/${envName}/`;
-  return { configPath, anthropicKey: `${configPath}api-key/anthropic`, openaiKey: `${configPath}api-key/openai` };
+  // One level below the path, like the provider keys: the configuration loader (not recursive) never reads it.
+  return { configPath, anthropicKey: `${configPath}api-key/anthropic`, openaiKey: `${configPath}api-key/openai`, adminToken: `${configPath}admin/token` };
 }
 
 /**
@@ -64,6 +72,7 @@ export class CloudSayingsStack extends Stack {
   readonly api: apigwv2.HttpApi;
   readonly web: WebSite;
   readonly monitoring: Monitoring;
+  readonly jobQueues: JobQueues;
   readonly gateway: GatewayFunction;
   readonly seed: CollectionSeed;
 
@@ -92,6 +101,7 @@ export class CloudSayingsStack extends Stack {
       SECRETS_SOURCE: 'ssm',
       CLAUDE_PARAMETER_NAME: params.anthropicKey,
       OPENAI_PARAMETER_NAME: params.openaiKey,
+      ADMIN_TOKEN_PARAMETER_NAME: params.adminToken,
       BEDROCK_ENABLED: String(settings.bedrockEnabled),
       BEDROCK_REGIONS: settings.bedrockRegions.join(','),
       ...Object.fromEntries(TABLE_LOGICAL_NAMES.map((name) => [TABLE_ENV_VARS[name], this.tables.byName[name].tableName])),
@@ -100,12 +110,18 @@ export class CloudSayingsStack extends Stack {
       ...(settings.apiViaCloudFront ? { CLIENT_IP_HEADER: 'cloudfront-viewer-address' } : {}),
     };
 
+    const consumer = FUNCTION_SPECS.find((s) => !isRouteSpec(s));
+    this.jobQueues = new JobQueues(this, 'JobQueues', { namePrefix: prefix, consumer: consumer ?? { timeoutSeconds: 60 }, maxReceiveCount: 5, retain: settings.retainData });
+    const usesJobs = (spec: FunctionSpec) => spec.tables.jobs !== undefined;
+
     const functions = new Map<FunctionSpec['name'], ApiFunction>();
     for (const spec of FUNCTION_SPECS) {
       const fn = new ApiFunction(this, pascal(spec.name), {
         spec,
         bundleDir: props.bundleDir,
-        environment,
+        environment: usesJobs(spec) ? { ...environment, ...this.jobQueues.environment() } : environment,
+        // A queue consumer is no route: API Gateway's 29 s do not bound it (Lambda's 15 minutes do).
+        ...(isRouteSpec(spec) ? {} : { maxTimeoutSeconds: 900 }),
         retainLogs: settings.retainData,
         ...(redis ? { network: { vpc: redis.vpc, securityGroup: redis.clientSecurityGroup, subnets: redis.subnets } } : {}),
       });
@@ -116,10 +132,13 @@ export class CloudSayingsStack extends Stack {
       fn.allow(readConfigStatement(this, params.configPath));
       if (spec.callsModels) {
         fn.allow(readKeysStatement(this, [params.anthropicKey, params.openaiKey]));
-        fn.allow(decryptViaSsmStatement(this, props.secretsKmsKeyArn));
         if (settings.bedrockEnabled && bedrockModelIds.length > 0) fn.allow(bedrockStatement(settings.bedrockRegions, bedrockModelIds));
       }
+      if (spec.readsAdminToken) fn.allow(readAdminTokenStatement(this, params.adminToken));
+      if (spec.callsModels || spec.readsAdminToken) fn.allow(decryptViaSsmStatement(this, props.secretsKmsKeyArn));
       if (props.grantPutMetricData) fn.allow(putMetricDataStatement(namespace));
+      if (spec.sendsJobs) this.jobQueues.allowSend(fn);
+      if (!isRouteSpec(spec)) this.jobQueues.connectConsumer(fn, spec);
       functions.set(spec.name, fn);
     }
     this.functions = functions;
@@ -183,20 +202,21 @@ export class CloudSayingsStack extends Stack {
         ),
       },
     });
-    for (const spec of FUNCTION_SPECS) {
+    const routeSpecs = FUNCTION_SPECS.filter(isRouteSpec);
+    for (const spec of routeSpecs) {
       const fn = functions.get(spec.name);
       if (!fn) continue;
-      this.api.addRoutes({
-        path: spec.path,
-        methods: [apigwv2.HttpMethod[spec.method]],
-        integration: new HttpLambdaIntegration(`${pascal(spec.name)}Integration`, fn.function, {
-          payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
-        }),
+      // One integration per function, shared by the routes of a group.
+      const integration = new HttpLambdaIntegration(`${pascal(spec.name)}Integration`, fn.function, {
+        payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
       });
+      for (const route of routesOf(spec)) this.api.addRoutes({ path: route.path, methods: [apigwv2.HttpMethod[route.method]], integration });
     }
     const apiEndpoint = this.api.apiEndpoint;
 
-    if (settings.apiViaCloudFront) this.web.routeApi(apiEndpoint, FUNCTION_SPECS.map((s) => s.path));
+    // CloudFront path patterns: `/jobs/{id}` becomes `/jobs/*`; the admin API stays on the API's own endpoint.
+    const apiPaths = [...new Set(routeSpecs.filter((s) => s.behindCloudFront !== false).map((s) => s.path.replace(/\{\w+\}/g, '*')))];
+    if (settings.apiViaCloudFront) this.web.routeApi(apiEndpoint, apiPaths);
     this.web.deploy({
       webDir: props.webDir,
       config: { env: envName, apiUrl: settings.apiViaCloudFront ? '' : apiEndpoint, directApiUrl: apiEndpoint },
@@ -215,6 +235,11 @@ export class CloudSayingsStack extends Stack {
       redis: redis !== undefined,
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
     });
+
+    this.jobQueues.alarmInto(this.monitoring.topic, prefix);
+
+    new CfnOutput(this, 'JobsQueueUrl', { value: this.jobQueues.queue.queueUrl, description: 'JOBS_QUEUE_URL for `npm run jobs`' });
+    new CfnOutput(this, 'JobsDeadLetterQueueUrl', { value: this.jobQueues.deadLetterQueue.queueUrl, description: 'JOBS_DLQ_URL for `npm run jobs -- dlq …`' });
 
     // The OpenAI-compatible gateway on its own streaming function URL (ADR 0016).
     this.gateway = new GatewayFunction(this, 'Gateway', {
@@ -240,6 +265,7 @@ export class CloudSayingsStack extends Stack {
     new CfnOutput(this, 'ConfigParameterPath', { value: params.configPath, description: 'Non-secret settings (String parameters, one per variable)' });
     new CfnOutput(this, 'AnthropicKeyParameter', { value: params.anthropicKey, description: 'SecureString to create with aws ssm put-parameter' });
     new CfnOutput(this, 'OpenAiKeyParameter', { value: params.openaiKey, description: 'SecureString to create with aws ssm put-parameter' });
+    new CfnOutput(this, 'AdminTokenParameter', { value: params.adminToken, description: 'SecureString: the admin API’s bearer token (aws ssm put-parameter --type SecureString)' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: `cloud-sayings-${envName}` });
   }

@@ -9,31 +9,68 @@ export const DYNAMODB_ACTIONS = {
   batchGet: ['dynamodb:BatchGetItem'],
   /** On the table and its indexes. */
   query: ['dynamodb:Query'],
+  /** On the table's own key only (a job's partition): no index is granted. */
+  queryTable: ['dynamodb:Query'],
   /** Only for windows longer than the time-bucketed indexes serve (`bucketsInRange` → undefined). */
   scan: ['dynamodb:Scan'],
   put: ['dynamodb:PutItem'],
   update: ['dynamodb:UpdateItem'],
+  /** Creating a job writes its items 25 at a time. */
+  batchWrite: ['dynamodb:BatchWriteItem'],
 } as const;
 
 export type TableAccess = keyof typeof DYNAMODB_ACTIONS;
 
-export const FUNCTION_NAMES = ['get-saying', 'submit-feedback', 'get-stats', 'get-health', 'chat'] as const;
+export const FUNCTION_NAMES = [
+  'get-saying', 'submit-feedback', 'get-stats', 'get-health', 'chat', 'submit-job', 'get-job', 'job-worker', 'manage-keys',
+] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
-export interface FunctionSpec {
+export interface RouteSpec {
+  readonly method: 'GET' | 'POST';
+  /** API Gateway's syntax for parameters: `/admin/keys/{id}`. */
+  readonly path: string;
+}
+
+interface BaseFunctionSpec {
   readonly name: FunctionName;
   readonly description: string;
-  /** The HTTP API route this function serves (one function per route). */
-  readonly method: 'GET' | 'POST';
-  readonly path: string;
   readonly memorySize: number;
-  /** Seconds; API Gateway gives up after 29 s, so never more than 28. */
+  /** Seconds; a route's is at most 28 (API Gateway gives up after 29 s). */
   readonly timeoutSeconds: number;
   /** The tables it touches and how; nothing else is granted. */
   readonly tables: Partial<Readonly<Record<TableLogicalName, readonly TableAccess[]>>>;
   /** Reads the provider API keys (SecureStrings under `api-key/`) and may call Bedrock. */
   readonly callsModels: boolean;
+  /** Sends to the jobs queue (`sqs:SendMessage` on it, nothing else). */
+  readonly sendsJobs?: boolean;
+  /** Reads the admin API's token (the SecureString `admin/token`): GetParameter on it alone, and decryption through SSM. */
+  readonly readsAdminToken?: boolean;
 }
+
+export interface RouteFunctionSpec extends BaseFunctionSpec {
+  readonly kind?: 'route';
+  /** The HTTP API route this function serves (one function per route)… */
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  /** …or, for a route group served by one function (dispatched by `routeKey`), every route; `method`/`path` is the first. */
+  readonly routes?: readonly RouteSpec[];
+  /** Served through the CloudFront distribution beside the pages (default); false: only on the API's own endpoint. */
+  readonly behindCloudFront?: boolean;
+}
+
+/** A function fed by the jobs queue's SQS event source rather than a route (infra/constructs/job-queues.ts). */
+export interface QueueConsumerSpec extends BaseFunctionSpec {
+  readonly kind: 'queue-consumer';
+  readonly batchSize: number;
+  readonly maxBatchingWindowSeconds: number;
+  /** The most concurrent invocations the event source starts: a ceiling on parallel model calls. */
+  readonly maxConcurrency: number;
+}
+
+export type FunctionSpec = RouteFunctionSpec | QueueConsumerSpec;
+
+export const isRouteSpec = (spec: FunctionSpec): spec is RouteFunctionSpec => spec.kind !== 'queue-consumer';
 
 /*
  * What each route's use case calls, through the adapters:
@@ -46,7 +83,18 @@ export interface FunctionSpec {
  * - get-health: sayings.count (GetItem on the `#count` item).
  * - chat: sessions.get (GetItem) and save (PutItem conditioned on the version, for create and update alike);
  *   the collection for reference sayings (Query on `collection` + BatchGetItem); usage.record (PutItem).
- * Tables no function uses yet (apiKeys, jobs) exist for the gateway and jobs issues.
+ * - submit-job: jobs create (BatchWriteItem of the items, PutItem of the header), the job read back (Query),
+ *   UpdateItem on items the queue refused; SendMessage(Batch) on the jobs queue.
+ * - get-job: one Query of the job's partition.
+ * - job-worker (the queue's consumer): jobs GetItem/UpdateItem on items, PutItem/GetItem of text claims;
+ *   sayings listCollection (Query + BatchGetItem, for duplicates) and putIfAbsent (PutItem, UpdateItem on
+ *   `#count`); usage PutItem per model call; the model keys and Bedrock like get-saying.
+ * - manage-keys (ADR 0012): create = TransactWriteItems [Put secret, Put record] (PutItem); get = GetItem;
+ *   list = Query on `byOwner`; revoke = UpdateItem (record, then the secret's purgeAt); rotate = GetItem, then
+ *   TransactWriteItems [Put new secret, Update old secret, Update record] (PutItem, UpdateItem), then GetItem.
+ *   The admin token: GetParameter on `admin/token` (decrypted).
+ * - a gateway function (`/v1/*`) needs apiKeys GetItem (authenticate: secret, then record; a refused reservation
+ *   or a repeated settlement reads the record) and UpdateItem (reserveBudget, recordUse, reclaiming).
  */
 export const FUNCTION_SPECS: readonly FunctionSpec[] = [
   {
@@ -100,7 +148,64 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     tables: { sessions: ['get', 'put'], sayings: ['query', 'batchGet'], usage: ['put'] },
     callsModels: true,
   },
+  {
+    name: 'submit-job',
+    description: 'POST /jobs: a batch job stored and queued, answered 202',
+    method: 'POST',
+    path: '/jobs',
+    memorySize: 512,
+    timeoutSeconds: 10,
+    tables: { jobs: ['batchWrite', 'put', 'update', 'queryTable'] },
+    callsModels: false,
+    sendsJobs: true,
+  },
+  {
+    name: 'get-job',
+    description: 'GET /jobs/{id}: a batch job’s status, progress, results and errors',
+    method: 'GET',
+    path: '/jobs/{id}',
+    memorySize: 512,
+    timeoutSeconds: 10,
+    tables: { jobs: ['queryTable'] },
+    callsModels: false,
+  },
+  {
+    kind: 'queue-consumer',
+    name: 'job-worker',
+    description: 'Jobs queue consumer: one model call per job item, idempotent, batch item failures',
+    memorySize: 1024,
+    // A batch's records run in parallel, so the slowest model call (≤ 20 s) plus storage bounds it.
+    timeoutSeconds: 60,
+    tables: { jobs: ['get', 'put', 'update'], sayings: ['query', 'batchGet', 'put', 'update'], usage: ['put'] },
+    callsModels: true,
+    batchSize: 5,
+    maxBatchingWindowSeconds: 5,
+    maxConcurrency: 5,
+  },
+  {
+    name: 'manage-keys',
+    description: 'Admin API for gateway keys: create, list, show, revoke, rotate',
+    method: 'POST',
+    path: '/admin/keys',
+    routes: [
+      { method: 'POST', path: '/admin/keys' },
+      { method: 'GET', path: '/admin/keys' },
+      { method: 'GET', path: '/admin/keys/{id}' },
+      { method: 'POST', path: '/admin/keys/{id}/revoke' },
+      { method: 'POST', path: '/admin/keys/{id}/rotate' },
+    ],
+    memorySize: 512,
+    timeoutSeconds: 10,
+    tables: { apiKeys: ['get', 'put', 'update', 'query'] },
+    callsModels: false,
+    readsAdminToken: true,
+    // Operators call it on the API's endpoint; the public site's domain does not carry it.
+    behindCloudFront: false,
+  },
 ];
+
+/** Every route a function serves. */
+export const routesOf = (spec: RouteFunctionSpec): readonly RouteSpec[] => spec.routes ?? [{ method: spec.method, path: spec.path }];
 
 /** The environment variable that carries each table's physical name (shared with the aws profile). */
 export { TABLE_ENV as TABLE_ENV_VARS } from '../src/entrypoints/config/table-env';

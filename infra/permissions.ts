@@ -14,7 +14,7 @@ import { DYNAMODB_ACTIONS, type TableAccess } from './functions';
 export function tableStatement(table: dynamodb.Table, access: readonly TableAccess[], hasIndexes: boolean): iam.PolicyStatement {
   const actions = [...new Set(access.flatMap((a) => DYNAMODB_ACTIONS[a]))].sort();
   const resources = [table.tableArn];
-  if (hasIndexes && actions.includes('dynamodb:Query')) resources.push(`${table.tableArn}/index/*`);
+  if (hasIndexes && access.includes('query')) resources.push(`${table.tableArn}/index/*`);
   return new iam.PolicyStatement({ actions, resources });
 }
 
@@ -46,6 +46,11 @@ export function readKeysStatement(scope: Construct, parameterNames: readonly str
     actions: ['ssm:GetParameter', 'ssm:GetParameters'],
     resources: parameterNames.map((name) => parameterArn(scope, name)),
   });
+}
+
+/** GetParameter on the admin API's token alone (the secret store reads one parameter at a time). */
+export function readAdminTokenStatement(scope: Construct, parameterName: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [parameterArn(scope, parameterName)] });
 }
 
 /**

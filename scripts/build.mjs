@@ -16,7 +16,7 @@ await build({
   logLevel: 'warning',
 });
 
-// The Lambda bundles and the web pages have build steps of their own.
-for (const part of ['build-lambda.mjs', 'build-web.mjs']) {
+// The Lambda bundles, the web pages and the CLIs have build steps of their own.
+for (const part of ['build-lambda.mjs', 'build-web.mjs', 'build-cli.mjs']) {
   if (existsSync(new URL(part, import.meta.url))) await (await import(`./${part}`)).default(outdir);
 }

@@ -76,7 +76,7 @@ describe('aggregateStats', () => {
       fc.property(input, filter, ({ entries, votes, models: ms }, f) => {
         const { totals } = aggregateStats(entries, votes, ms, live, f);
         const used = entries.filter(selected(f));
-        const requests = used.filter((e) => e.channel !== 'sayings-build');
+        const requests = used.filter((e) => e.channel !== 'sayings-build' && e.channel !== 'jobs');
         const myVotes = votes.filter(selected(f));
         expect(totals.costNano).toBe(sum(used.map(costOf)));
         expect(totals.costUsd).toBeCloseTo(totals.costNano / 1e9, 12);
@@ -106,7 +106,7 @@ describe('aggregateStats', () => {
           expect(row).toMatchObject({ vendor: spec.vendor, displayName: spec.displayName, live: live(spec.key) });
           expect(row.costNano).toBe(sum(mine.map(costOf)));
           expect(row.tokens).toBe(sum(mine.map(tokensOf)));
-          expect(row.requests).toBe(mine.filter((e) => e.channel !== 'sayings-build').length);
+          expect(row.requests).toBe(mine.filter((e) => e.channel !== 'sayings-build' && e.channel !== 'jobs').length);
           expect(row.upvotes).toBe(myVotes.filter((v) => v.feedbackType === 'POSITIVE').length);
           expect(row.downvotes).toBe(myVotes.filter((v) => v.feedbackType === 'NEGATIVE').length);
           expect(row.approval).toBe(myVotes.length === 0 ? null : row.upvotes / myVotes.length);

@@ -47,7 +47,7 @@ describe('chat configuration', () => {
   });
 
   it('needs the sessions table name in the aws profile', () => {
-    const tables = { SAYINGS_TABLE: 'p-sayings', FEEDBACK_TABLE: 'p-feedback', USAGE_TABLE: 'p-usage' };
+    const tables = { SAYINGS_TABLE: 'p-sayings', FEEDBACK_TABLE: 'p-feedback', USAGE_TABLE: 'p-usage', API_KEYS_TABLE: 'p-apiKeys' };
     expect(() => loadAwsConfig({}, tables)).toThrow(/SESSIONS_TABLE/);
     expect(loadAwsConfig({}, { ...tables, SESSIONS_TABLE: 'p-sessions' }).SESSIONS_TABLE).toBe('p-sessions');
   });

@@ -40,6 +40,7 @@ beforeAll(async () => {
     FEEDBACK_TABLE: tables.feedback,
     USAGE_TABLE: tables.usage,
     SESSIONS_TABLE: tables.sessions,
+    API_KEYS_TABLE: `lambda-${process.pid}-apiKeys`,
     DYNAMODB_ENDPOINT: local.endpoint,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CloudSayingsStack } from '../../infra/cloud-sayings-stack';
+import { FUNCTION_NAMES } from '../../infra/functions';
 
 type Json = Record<string, unknown>;
 type Resources = Record<string, { Type: string; Properties?: Json; DependsOn?: string[] }>;
@@ -12,7 +13,8 @@ interface Statement {
   Resource: unknown;
 }
 
-const HANDLERS = ['get-saying', 'submit-feedback', 'get-stats', 'get-health', 'chat', 'seed-collection', 'gateway'];
+// Every bundle the stack deploys: the functions of infra/functions.ts, the deploy-time seeding function and the gateway.
+const HANDLERS = [...FUNCTION_NAMES, 'seed-collection', 'gateway'];
 let dev: Resources;
 let withRedis: Resources;
 

@@ -23,7 +23,7 @@ interface Statement {
   Condition?: Record<string, Record<string, unknown>>;
 }
 
-const FUNCTION_NAMES = ['get-saying', 'submit-feedback', 'get-stats', 'get-health', 'chat'] as const;
+const FUNCTION_NAMES = ['get-saying', 'submit-feedback', 'get-stats', 'get-health', 'chat', 'manage-keys'] as const;
 type FunctionName = (typeof FUNCTION_NAMES)[number];
 /** The functions that call models: they alone read the provider keys and may call Bedrock. */
 const CALLS_MODELS: ReadonlySet<FunctionName> = new Set(['get-saying', 'chat']);
@@ -31,6 +31,9 @@ const CALLS_MODELS: ReadonlySet<FunctionName> = new Set(['get-saying', 'chat']);
 const OTHER_BUNDLES = ['seed-collection', 'gateway'] as const;
 /** Functions that serve no API Gateway route: the deploy-time seed, and the gateway on its function URL (gateway-stack.test.ts). */
 const OTHER_FUNCTION_IDS = /^(CollectionSeed|Gateway)/;
+/** Asserted in test/infra/jobs-stack.test.ts; this file leaves them out. */
+const JOB_FUNCTION_NAMES = ['submit-job', 'get-job', 'job-worker'] as const;
+const isJobResource = (id: string) => /^(SubmitJob|GetJob|JobWorker)/.test(id);
 
 let workDir: string;
 let bundleDir: string;
@@ -77,12 +80,12 @@ function allStatements(resources: Resources): { owner: string; statement: Statem
   return out;
 }
 
-/** Our four functions (the ones with APP_ENV), by name, with their role's statements. */
+/** Our route functions (the ones with APP_ENV), by name, with their role's statements. */
 function functionsOf(resources: Resources): Map<FunctionName, { id: string; props: Json; roleId: string; statements: Statement[] }> {
   const byName = new Map<FunctionName, { id: string; props: Json; roleId: string; statements: Statement[] }>();
   for (const [id, r] of ofType(resources, 'AWS::Lambda::Function')) {
     const env = (r.Properties?.Environment as { Variables?: Json } | undefined)?.Variables;
-    if (!env?.APP_ENV || OTHER_FUNCTION_IDS.test(id)) continue;
+    if (!env?.APP_ENV || OTHER_FUNCTION_IDS.test(id) || isJobResource(id)) continue;
     const name = FUNCTION_NAMES.find((n) => id.startsWith(n.replace(/(^|-)([a-z])/g, (_m, _d: string, c: string) => c.toUpperCase())));
     if (!name) throw new Error(`unexpected function ${id}`);
     const roleId = (r.Properties?.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] as string;
@@ -134,7 +137,7 @@ beforeAll(() => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloud-sayings-infra-'));
   bundleDir = path.join(workDir, 'lambda');
   webDir = path.join(workDir, 'web');
-  for (const name of [...FUNCTION_NAMES, ...OTHER_BUNDLES]) {
+  for (const name of [...FUNCTION_NAMES, ...OTHER_BUNDLES, ...JOB_FUNCTION_NAMES]) {
     fs.mkdirSync(path.join(bundleDir, name), { recursive: true });
     fs.writeFileSync(path.join(bundleDir, name, 'index.js'), 'exports.handler = async () => ({ statusCode: 200 });\n');
   }
@@ -260,15 +263,22 @@ describe('DynamoDB tables', () => {
 describe('HTTP API', () => {
   it('routes each path to its own function with payload v2', () => {
     const fns = functionsOf(dev.resources);
-    const routes = ofType(dev.resources, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties ?? {});
-    expect(routes.map((r) => r.RouteKey).sort()).toEqual(['GET /health', 'GET /sayings', 'GET /stats', 'POST /chat', 'POST /feedback']);
+    // The jobs routes and functions are asserted in test/infra/jobs-stack.test.ts.
+    const routes = ofType(dev.resources, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties ?? {}).filter((r) => !String(r.RouteKey).includes(' /jobs'));
     const expected: Record<string, FunctionName> = {
       'GET /sayings': 'get-saying',
       'POST /feedback': 'submit-feedback',
       'GET /stats': 'get-stats',
       'GET /health': 'get-health',
       'POST /chat': 'chat',
+      // The admin API is one function for its route group (test/infra/keys-stack.test.ts).
+      'POST /admin/keys': 'manage-keys',
+      'GET /admin/keys': 'manage-keys',
+      'GET /admin/keys/{id}': 'manage-keys',
+      'POST /admin/keys/{id}/revoke': 'manage-keys',
+      'POST /admin/keys/{id}/rotate': 'manage-keys',
     };
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual(Object.keys(expected).sort());
     for (const route of routes) {
       const integrationId = /integrations\/\$\{(\w+)\}/.exec(text(route.Target))?.[1] ?? '';
       const integration = dev.resources[integrationId]?.Properties ?? {};
@@ -358,6 +368,7 @@ describe('IAM', () => {
         sayings: ['dynamodb:BatchGetItem', 'dynamodb:Query'],
         usage: ['dynamodb:PutItem'],
       },
+      'manage-keys': { apiKeys: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] },
     };
     const ids = tableIds(dev.resources);
     for (const [name, fn] of functionsOf(dev.resources)) {
@@ -372,7 +383,7 @@ describe('IAM', () => {
     }
   });
 
-  it('SSM: the config path for everyone (GetParametersByPath only); the two key parameters only for the functions that call models', () => {
+  it('SSM: the config path for everyone (GetParametersByPath only); the two key parameters only for the functions that call models; the admin token for manage-keys alone', () => {
     const arn = (suffix: string) => `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/cloud-sayings/dev${suffix}`;
     for (const [name, fn] of functionsOf(dev.resources)) {
       const ssm = fn.statements.filter((s) => actionsOf(s).some((a) => a.startsWith('ssm:')));
@@ -384,6 +395,10 @@ describe('IAM', () => {
       if (CALLS_MODELS.has(name)) {
         expect(single).toHaveLength(1);
         expect(resourcesOf(single[0] as Statement).sort()).toEqual([arn('/api-key/anthropic'), arn('/api-key/openai')]);
+      } else if (name === 'manage-keys') {
+        expect(single).toHaveLength(1);
+        expect(actionsOf(single[0] as Statement)).toEqual(['ssm:GetParameter']);
+        expect(resourcesOf(single[0] as Statement)).toEqual([arn('/admin/token')]);
       } else {
         expect(single).toHaveLength(0);
       }
@@ -391,10 +406,10 @@ describe('IAM', () => {
     }
   });
 
-  it('kms:Decrypt only through SSM in this region, only for the function that reads the keys', () => {
+  it('kms:Decrypt only through SSM in this region, only for the functions that read a SecureString (model keys, admin token)', () => {
     for (const [name, fn] of functionsOf(dev.resources)) {
       const kms = fn.statements.filter((s) => actionsOf(s).some((a) => a.startsWith('kms:')));
-      expect(kms).toHaveLength(CALLS_MODELS.has(name) ? 1 : 0);
+      expect(kms).toHaveLength(CALLS_MODELS.has(name) || name === 'manage-keys' ? 1 : 0);
       for (const s of kms) {
         expect(actionsOf(s)).toEqual(['kms:Decrypt']);
         expect(text(s.Condition?.StringEquals?.['kms:ViaService'])).toBe('ssm.${AWS::Region}.amazonaws.com');
@@ -432,8 +447,8 @@ describe('IAM', () => {
   it('PutMetricData is granted only when asked for (the metrics are EMF log lines)', () => {
     const put = (result: typeof dev) => allStatements(result.resources).filter(({ statement }) => actionsOf(statement).includes('cloudwatch:PutMetricData'));
     expect(put(dev)).toHaveLength(0);
-    // The route functions and the gateway's (gateway-stack.test.ts).
-    expect(put(extras)).toHaveLength(FUNCTION_NAMES.length + 1);
+    // The route functions, the job functions (jobs-stack.test.ts) and the gateway's (gateway-stack.test.ts).
+    expect(put(extras)).toHaveLength(FUNCTION_NAMES.length + JOB_FUNCTION_NAMES.length + 1);
   });
 });
 
@@ -460,7 +475,7 @@ describe('secrets', () => {
         // Only names and non-secret settings: every variable is on this list.
         const allowed = new Set([
           ...['APP_ENV', 'LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'METRICS_NAMESPACE', 'SECRETS_SOURCE'],
-          ...['CLAUDE_PARAMETER_NAME', 'OPENAI_PARAMETER_NAME', 'BEDROCK_ENABLED', 'BEDROCK_REGIONS', 'REDIS_URL', 'CLIENT_IP_HEADER'],
+          ...['CLAUDE_PARAMETER_NAME', 'OPENAI_PARAMETER_NAME', 'ADMIN_TOKEN_PARAMETER_NAME', 'BEDROCK_ENABLED', 'BEDROCK_REGIONS', 'REDIS_URL', 'CLIENT_IP_HEADER'],
           ...['SAYINGS_TABLE', 'FEEDBACK_TABLE', 'USAGE_TABLE', 'API_KEYS_TABLE', 'SESSIONS_TABLE', 'JOBS_TABLE'],
         ]);
         for (const name of Object.keys(env)) expect(allowed.has(name) ? name : `unexpected ${name}`).toBe(name);
@@ -472,7 +487,7 @@ describe('secrets', () => {
 describe('alarms and dashboard', () => {
   it('alarm on each function’s errors and p95 duration, the API’s p95 latency and 5xx rate, and the hourly cost — all to one topic', () => {
     const alarms = ofType(dev.resources, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties ?? {});
-    const names = alarms.map((a) => String(a.AlarmName)).sort();
+    const names = alarms.map((a) => String(a.AlarmName)).filter((n) => !/-(submit-job|get-job|job-worker|jobs-dlq)-/.test(n)).sort();
     expect(names).toEqual(
       [
         ...FUNCTION_NAMES.flatMap((n) => [`cloud-sayings-dev-${n}-errors`, `cloud-sayings-dev-${n}-duration-p95`]),
@@ -540,7 +555,7 @@ describe('web pages', () => {
     expect(distribution.DefaultRootObject).toBe('index.html');
     expect((distribution.DefaultCacheBehavior as Json).ViewerProtocolPolicy).toBe('redirect-to-https');
     const behaviors = distribution.CacheBehaviors as Json[];
-    expect(behaviors.map((b) => b.PathPattern).sort()).toEqual(['/chat', '/feedback', '/health', '/sayings', '/stats']);
+    expect(behaviors.map((b) => b.PathPattern).filter((p) => !String(p).startsWith('/jobs')).sort()).toEqual(['/chat', '/feedback', '/health', '/sayings', '/stats']);
     for (const b of behaviors) {
       expect(b.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad'); // CachingDisabled
       expect(b.AllowedMethods).toContain('POST');

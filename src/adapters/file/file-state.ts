@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { FeedbackRecord } from '../../domain/feedback/feedback-record';
 import type { Logger } from '../../ports/logger';
+import { JOB_CHANGE_KINDS } from '../memory/jobs-memory';
 import { MemoryState, type ChangeJournal, type StateChange } from '../memory/memory-state';
 import { JsonlJournal } from './jsonl-journal';
 
@@ -79,7 +80,7 @@ export class FileState implements ChangeJournal {
   }
 
   private maybeCompact(): void {
-    const live = this.state.sayings.size + this.state.feedback.size + this.state.usage.length + this.state.sessions.size;
+    const live = this.state.sayings.size + this.state.feedback.size + this.state.usage.length + this.state.sessions.size + this.state.jobs.recordCount;
     const lines = this.journal.lineCount;
     if (this.compacting || lines < this.settings.minLinesBeforeCompaction || lines < live * this.settings.compactionRatio) return;
     this.compacting = this.journal
@@ -97,11 +98,12 @@ export class FileState implements ChangeJournal {
       ...[...this.state.feedback.values()].map((feedback): Snapshotted => ({ t: 'feedback', feedback, fingerprint: fingerprints.get(feedback.id) ?? '' })),
       ...this.state.usage.map((entry): Snapshotted => ({ t: 'usage', entry })),
       ...[...this.state.sessions.values()].map((session): Snapshotted => ({ t: 'session', session })),
+      ...this.state.jobs.snapshot(Date.now()),
     ];
   }
 }
 
 function isChange(record: unknown): record is Snapshotted {
   const t = (record as { t?: unknown } | null)?.t;
-  return t === 'saying' || t === 'vote' || t === 'feedback' || t === 'usage' || t === 'session';
+  return t === 'saying' || t === 'vote' || t === 'feedback' || t === 'usage' || t === 'session' || (typeof t === 'string' && JOB_CHANGE_KINDS.has(t));
 }

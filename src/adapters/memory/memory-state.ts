@@ -2,13 +2,15 @@ import type { ChatSession } from '../../domain/chat/chat-session';
 import type { FeedbackRecord } from '../../domain/feedback/feedback-record';
 import type { Saying } from '../../domain/sayings/saying';
 import type { UsageEntry } from '../../domain/usage/usage-entry';
+import { JobsMemory, type JobChange } from './jobs-memory';
 
 /** A change to the state, in the form a journal stores it: each record carries whole entities by id. */
 export type StateChange =
   | { readonly t: 'saying'; readonly saying: Saying }
   | { readonly t: 'vote'; readonly saying: Saying; readonly feedback: FeedbackRecord; readonly fingerprint: string }
   | { readonly t: 'usage'; readonly entry: UsageEntry }
-  | { readonly t: 'session'; readonly session: ChatSession };
+  | { readonly t: 'session'; readonly session: ChatSession }
+  | JobChange;
 
 /**
  * Where changes go to outlive the process. `durable` writes resolve once on disk; the others may be
@@ -34,6 +36,7 @@ export class MemoryState {
   readonly voteKeys = new Map<string, VoteKey>();
   readonly usage: UsageEntry[] = [];
   readonly sessions = new Map<string, ChatSession>();
+  readonly jobs = new JobsMemory();
 
   constructor(
     readonly journal: ChangeJournal = noJournal,
@@ -60,6 +63,8 @@ export class MemoryState {
         // Whole sessions in write order: the last line is the current version.
         this.sessions.set(change.session.id, change.session);
         break;
+      default:
+        this.jobs.apply(change);
     }
   }
 

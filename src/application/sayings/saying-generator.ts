@@ -29,7 +29,7 @@ export class SayingGenerator {
     model: ModelSpec,
     provider: LlmProvider,
     services: readonly AwsService[],
-    channel: 'sayings' | 'sayings-build',
+    channel: 'sayings' | 'sayings-build' | 'jobs',
     signal: AbortSignal | undefined,
   ): Promise<Generation> {
     const started = this.clock.monotonicMs();
@@ -88,7 +88,7 @@ export class SayingGenerator {
       },
     };
     // A live call's spend is recorded by the request that made it, together with its own timing.
-    if (channel === 'sayings-build') await this.ledger.record(usageEntry);
+    if (channel !== 'sayings') await this.ledger.record(usageEntry);
     return { sayings, llmTimeMs, usageEntry };
   }
 }

@@ -3,11 +3,15 @@ import type { NanoUsd } from '../cost/money';
 
 /**
  * One line of the usage ledger. `sayings`, `gateway` and `chat` entries are requests people made;
- * `sayings-build` entries are the background calls that fill the pool. Only entries that made an LLM call
+ * `sayings-build` entries are the background calls that fill the pool, `jobs` the calls of batch jobs (POST
+ * /jobs): both spend tokens and money but are no request anyone waited on. Only entries that made an LLM call
  * carry `spend`, so summing spend over entries counts every token and nano-dollar exactly once.
  */
-export const USAGE_CHANNELS = ['sayings', 'sayings-build', 'gateway', 'chat'] as const;
+export const USAGE_CHANNELS = ['sayings', 'sayings-build', 'gateway', 'chat', 'jobs'] as const;
 export type UsageChannel = (typeof USAGE_CHANNELS)[number];
+
+/** Channels of work nobody waits on: counted in tokens and cost, not in requests or latency. */
+export const BACKGROUND_CHANNELS: ReadonlySet<UsageChannel> = new Set(['sayings-build', 'jobs']);
 
 export interface UsageSpend {
   readonly inputTokens: number | undefined;
@@ -41,4 +45,4 @@ export interface UsageEntry {
   readonly partial?: boolean;
 }
 
-export const isUserRequest = (e: UsageEntry): boolean => e.channel !== 'sayings-build';
+export const isUserRequest = (e: UsageEntry): boolean => !BACKGROUND_CHANNELS.has(e.channel);

@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { jobsAwsShape, jobsSharedShape } from './jobs-config';
+import { keysAwsShape, keysLocalShape, keysSharedShape } from './keys-config';
 import { chatAwsShape, chatShape } from './chat-config';
 import { gatewayConfigShape } from './gateway-config';
 
@@ -41,8 +43,10 @@ const sharedShape = {
     AWS_REGION: z.string().min(1).default('us-east-1'),
     /** Shared cache and limits across processes; without it both stay in process. */
     REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+    ...jobsSharedShape,
     /** Every Redis key starts with it; default `cs:<APP_ENV>:` (`cs:local:` for npm start). */
     REDIS_KEY_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, { error: 'must be 1–64 of A-Z a-z 0-9 _ . : -' }).optional(),
+    ...keysSharedShape,
     ...chatShape,
     ...gatewayConfigShape,
 };
@@ -50,7 +54,7 @@ const sharedShape = {
 const latencyRange = (c: { OFFLINE_MIN_LATENCY_MS: number; OFFLINE_MAX_LATENCY_MS: number }) => c.OFFLINE_MIN_LATENCY_MS <= c.OFFLINE_MAX_LATENCY_MS;
 const latencyRangeError = { message: 'OFFLINE_MIN_LATENCY_MS must not exceed OFFLINE_MAX_LATENCY_MS', path: ['OFFLINE_MIN_LATENCY_MS'] };
 
-export const localConfigSchema = z.object(sharedShape).refine(latencyRange, latencyRangeError);
+export const localConfigSchema = z.object({ ...sharedShape, ...keysLocalShape }).refine(latencyRange, latencyRangeError);
 
 const tableName = z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, { error: 'must be a DynamoDB table name (3–255 of A-Z a-z 0-9 _ . -)' });
 
@@ -66,11 +70,13 @@ export const awsConfigSchema = z
     ...chatAwsShape,
     METRICS_NAMESPACE: z.string().min(1).max(255).default('CloudSayings'),
     DYNAMODB_ENDPOINT: httpUrl.optional(),
+    ...jobsAwsShape,
     /**
      * A header that carries the client's address, set by a proxy in front (CloudFront: `cloudfront-viewer-address`,
      * `ip:port`). Unset: API Gateway's source IP. Only for a proxy that overwrites what the client sent.
      */
     CLIENT_IP_HEADER: z.string().regex(/^[a-z0-9-]{1,64}$/, { error: 'must be a lower-case header name' }).optional(),
+    ...keysAwsShape,
   })
   .refine(latencyRange, latencyRangeError);
 

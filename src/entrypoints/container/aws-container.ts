@@ -13,6 +13,8 @@ import { SystemClock } from '../../adapters/system/system-clock';
 import type { AwsConfig } from '../config/app-config';
 import { DynamoDbSessionRepo } from '../../adapters/aws/dynamodb/dynamodb-session-repo';
 import { bindCacheAndLimits } from './cache-and-limits';
+import { bindAwsJobs } from './jobs-bindings';
+import { bindAwsKeys } from './keys-bindings';
 import { bindChat } from './chat-bindings';
 import { bindApplication } from './local-container';
 import { buildModelProviders, buildSecretStore } from './model-providers';
@@ -66,6 +68,8 @@ export function buildAwsContainer(input: AwsContainerInput): Container {
   bindCacheAndLimits(c, { redisUrl: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, environment: config.APP_ENV, logger, metrics, clock });
   const configured = input.configured ?? { openai: true, anthropic: true };
   c.bind(T.ModelProviders).toConstantValue(buildModelProviders({ catalog, config, secrets, configured, clock, random, logger }));
+  bindAwsJobs(c, config, dynamo);
+  bindAwsKeys(c, { config, env: input.env, dynamo });
   bindChat(c, config, () => new DynamoDbSessionRepo({ client: dynamo, tableName: config.SESSIONS_TABLE, clock }));
   bindApplication(c, config);
   return c;

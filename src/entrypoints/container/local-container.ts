@@ -31,6 +31,9 @@ import { SeedCollectionUseCase } from '../../application/seed-collection/seed-co
 import type { AppConfig, LocalConfig } from '../config/app-config';
 import { InMemorySessionRepo } from '../../adapters/memory/in-memory-session-repo';
 import { bindCacheAndLimits } from './cache-and-limits';
+import { bindLocalJobs } from './jobs-bindings';
+import { bindKeys, bindLocalKeys } from './keys-bindings';
+import type { ApiKeyState } from '../../adapters/memory/api-key-state';
 import { bindChat } from './chat-bindings';
 import { bindGateway } from './gateway-bindings';
 import { TOKENS as T } from './tokens';
@@ -46,6 +49,8 @@ export interface LocalRuntime {
   readonly secrets: SecretStore;
   /** Which provider serves each catalog model (real ones where configured, else the offline simulation). */
   readonly providers: ModelProviders;
+  /** The API keys' state, journaled to DATA_DIR by the caller when persistent (in memory only when absent). */
+  readonly apiKeys?: ApiKeyState;
 }
 
 /**
@@ -71,6 +76,8 @@ export function buildLocalContainer(runtime: LocalRuntime): Container {
   c.bind(T.MetricsSink).toConstantValue(metrics);
   bindCacheAndLimits(c, { redisUrl: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, environment: 'local', logger: runtime.logger, metrics, clock: runtime.clock });
   c.bind(T.ModelProviders).toConstantValue(runtime.providers);
+  bindLocalJobs(c, config);
+  bindLocalKeys(c, config, runtime.apiKeys);
   bindChat(c, config, ({ get }) => new InMemorySessionRepo(get(T.MemoryState), get(T.Clock)));
 
   bindApplication(c, config);
@@ -125,5 +132,6 @@ export function bindApplication(c: Container, config: AppConfig): void {
   );
   c.bind(T.GetHealth).toResolvedValue((m: ModelDirectory, s: SayingRepo) => new GetHealthUseCase(m, s), [T.ModelDirectory, T.SayingRepo]);
   c.bind(T.SeedCollection).toResolvedValue((s: SayingRepo, l: Logger) => new SeedCollectionUseCase(s, l), [T.SayingRepo, T.Logger]);
+  bindKeys(c, config);
   bindGateway(c, config);
 }

@@ -1,6 +1,9 @@
 import type { Container } from 'inversify';
 import type { AppConfig } from '../config/app-config';
 import { apiRoutes, type ApiRoute } from '../http/routes/api-routes';
+import { jobRoutes } from '../http/routes/jobs/jobs.routes';
+import { hasJobs } from './jobs-bindings';
+import { resolveKeyRoutes } from './keys-bindings';
 import { chatRoutesFrom } from './chat-bindings';
 import { resolveGatewayRoutes } from './gateway-bindings';
 import { TOKENS as T } from './tokens';
@@ -20,6 +23,8 @@ export function resolveRoutes(c: Container): readonly ApiRoute[] {
       catalog: c.get(T.Catalog),
       bodyLimitBytes: config.BODY_LIMIT_BYTES,
     }),
+    ...(hasJobs(c) ? jobRoutes({ submitJob: c.get(T.SubmitJob), getJob: c.get(T.GetJob), bodyLimitBytes: config.BODY_LIMIT_BYTES }) : []),
+    ...resolveKeyRoutes(c),
     ...chatRoutesFrom(c),
     ...(c.isBound(T.GatewayKeys) ? resolveGatewayRoutes(c) : []),
   ];

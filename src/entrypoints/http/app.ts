@@ -49,7 +49,8 @@ export function createApp(deps: AppDeps): Express {
 
   if (deps.webDir !== undefined) app.use(webRouter(deps.webDir));
   app.get('/', (_req, res) => {
-    res.json({ name: 'Cloud Sayings', endpoints: ['GET /sayings', 'POST /feedback', 'GET /stats', 'GET /health'] });
+    // Derived from the routes, so a feature's endpoints are listed as soon as they are served.
+    res.json({ name: 'Cloud Sayings', endpoints: deps.routes.map((r) => `${r.method} ${r.path}`) });
   });
 
   const rawBody = (limit: number) => [limitDeclaredLength(limit), express.raw({ type: () => true, limit })];

@@ -15,6 +15,7 @@ import { loadAwsConfig, type AwsConfig } from '../config/app-config';
 import { TABLE_ENV } from '../config/table-env';
 import { buildAwsContainer } from '../container/aws-container';
 import type { RedisHandle } from '../container/cache-and-limits';
+import { startJobs } from '../container/jobs-bindings';
 import { buildSecretStore, configuredVendors } from '../container/model-providers';
 import { TOKENS } from '../container/tokens';
 import { doors } from './serve';
@@ -62,6 +63,8 @@ export async function createAwsLocalApp(options: AwsLocalOptions): Promise<AwsLo
   const configured = await configuredVendors(config, buildSecretStore(config, env));
   const container = buildAwsContainer({ config, env, logger, dynamoDb: options.dynamoDb, configured });
   await container.get<SeedCollectionUseCase>(TOKENS.SeedCollection).execute(COLLECTION_ENTRIES, Date.now());
+  // Its jobs go to `npm run worker` processes by default (JOBS_WORKER=inline runs one here as well).
+  const stopJobs = await startJobs(container, config, 'off');
   const { app, listener } = doors(container, config, logger, options.webDir);
   return {
     app,
@@ -70,6 +73,7 @@ export async function createAwsLocalApp(options: AwsLocalOptions): Promise<AwsLo
     config,
     logger,
     close: async () => {
+      await stopJobs();
       await container.get<PoolBuilder>(TOKENS.PoolBuilder).settled();
       if (container.isBound(TOKENS.GatewayKeys)) await container.get<ChatCompletionUseCase>(TOKENS.GatewayChat).settledAll();
       await container.get<MetricsSink>(TOKENS.MetricsSink).flush();

@@ -15,10 +15,12 @@ import type { Logger } from '../../ports/logger';
 import type { Clock } from '../../ports/clock';
 import { loadLocalConfig, type LocalConfig } from '../config/app-config';
 import type { RedisHandle } from '../container/cache-and-limits';
+import { startJobs } from '../container/jobs-bindings';
 import { buildLocalContainer } from '../container/local-container';
 import { buildModelProviders, buildSecretStore, configuredVendors } from '../container/model-providers';
 import { buildCatalog } from '../../domain/catalog/model-catalog';
 import { TOKENS } from '../container/tokens';
+import { loopbackUrl, openLocalKeyStore } from './local-key-store';
 import { doors } from './serve';
 import type { ModelDirectory } from '../../application/sayings/models';
 
@@ -29,6 +31,10 @@ export interface LocalApp {
   readonly container: Container;
   readonly config: LocalConfig;
   readonly logger: Logger;
+  /** Tells `npm run keys` where the admin API listens. */
+  advertiseAdmin(url: string): void;
+  /** The serve loop calls it once the server listens: the admin API is advertised on loopback. */
+  onListening(port: number): void;
   /** Waits for background builds and writes everything pending to disk. */
   close(): Promise<void>;
 }
@@ -56,12 +62,20 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
         { dataDir: resolve(config.DATA_DIR), flushDelayMs: config.JOURNAL_FLUSH_MS, compactionRatio: 4, minLinesBeforeCompaction: 20_000, maxUsageEntries: 200_000 },
         logger,
       );
+  const keyStore = options.inMemory
+    ? undefined
+    : await openLocalKeyStore(resolve(config.DATA_DIR), { role: 'server', flushDelayMs: config.JOURNAL_FLUSH_MS, waitMs: 10_000 }, logger).catch(async (error: unknown) => {
+        await fileState?.close();
+        throw error;
+      });
   const random = new CryptoRandomSource();
   const catalog = buildCatalog();
   const secrets = buildSecretStore(config, options.env);
   const configured = await configuredVendors(config, secrets);
   const providers = buildModelProviders({ catalog, config, secrets, configured, clock, random, logger });
-  const container = buildLocalContainer({ config, catalog, state: fileState?.state ?? new MemoryState(), logger, clock, random, secrets, providers });
+  const container = buildLocalContainer({
+    config, catalog, state: fileState?.state ?? new MemoryState(), logger, clock, random, secrets, providers, ...(keyStore ? { apiKeys: keyStore.state } : {}),
+  });
   options.configure?.(container);
 
   await container.get<SeedCollectionUseCase>(TOKENS.SeedCollection).execute(COLLECTION_ENTRIES, clock.now());
@@ -69,6 +83,7 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
   for (const m of models.sayingModels()) {
     logger.info('model', { model: m.key, status: models.isLive(m.key) ? 'live' : 'offline', provider: models.provider(m.key)?.name });
   }
+  const stopJobs = await startJobs(container, config, 'inline');
   const { app, listener } = doors(container, config, logger, options.webDir);
   return {
     app,
@@ -76,10 +91,14 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
     container,
     config,
     logger,
+    advertiseAdmin: (url) => keyStore?.advertise(url),
+    onListening: (port) => keyStore?.advertise(loopbackUrl(config.HOST, port)),
     close: async () => {
+      await stopJobs();
       await container.get<PoolBuilder>(TOKENS.PoolBuilder).settled();
       if (container.isBound(TOKENS.GatewayKeys)) await container.get<ChatCompletionUseCase>(TOKENS.GatewayChat).settledAll();
       await fileState?.close();
+      await keyStore?.close();
       await container.get<RedisHandle>(TOKENS.Redis).close();
       pinoLogger?.flush();
     },

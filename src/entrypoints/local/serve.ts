@@ -38,6 +38,8 @@ export interface Served {
   readonly logger: Logger;
   /** Waits for background work and releases what the process holds. */
   close(): Promise<void>;
+  /** Called once the server listens (the local server then advertises its admin API to `npm run keys`). */
+  onListening?(port: number): void;
 }
 
 /** Listens until SIGTERM/SIGINT, then stops taking requests, closes, and exits (0, or 1 after 10 s or a failure). */
@@ -49,6 +51,7 @@ export function serveUntilSignal(served: Served, listening: string, fields: LogF
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     logger.info(listening, { url: `http://${config.HOST}:${port}`, ...fields });
+    served.onListening?.(port);
   });
   let stopping = false;
   const stop = (signal: string): void => {

@@ -51,7 +51,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       ...options.env,
     },
     configure: (c) => {
-      c.bind(TOKENS.GatewayKeys).toConstantValue(keys);
+      c.rebind(TOKENS.GatewayKeys).toConstantValue(keys);
       options.configure?.(c);
     },
   });

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const local = await createLocalApp({
     env: process.env,
     inMemory: true,
-    configure: (c) => void c.bind(TOKENS.GatewayKeys).toConstantValue(keys),
+    configure: (c) => void c.rebind(TOKENS.GatewayKeys).toConstantValue(keys),
   });
   // With REDIS_URL, listen only once the connection is ready: earlier requests would be decided per process.
   const redis = local.container.get<RedisHandle>(TOKENS.Redis).client;

@@ -68,7 +68,7 @@ export const SAYINGS = {
 
 export const FEEDBACK = { pk: 'pk', byTimeIndex: 'byTime', timeBucket: 'timeBucket', at: 'at' } as const;
 export const USAGE = { pk: 'pk', sk: 'sk', ttl: 'expiresAt' } as const;
-export const API_KEYS = { pk: 'pk', byIdIndex: 'byId', keyId: 'keyId', byOwnerIndex: 'byOwner', ownerId: 'ownerId', createdAt: 'createdAt', ttl: 'purgeAt' } as const;
+export const API_KEYS = { pk: 'pk', byOwnerIndex: 'byOwner', ownerId: 'ownerId', createdAt: 'createdAt', ttl: 'purgeAt' } as const;
 export const SESSIONS = { pk: 'pk', ttl: 'expiresAt', expiresAtMs: 'expiresAtMs', version: 'version' } as const;
 export const JOBS = { pk: 'pk', sk: 'sk', byOwnerIndex: 'byOwner', ownerId: 'ownerId', createdAt: 'createdAt', ttl: 'expiresAt' } as const;
 
@@ -124,17 +124,16 @@ export const TABLES: { readonly [K in TableLogicalName]: TableDesign } = {
     ttlAttribute: USAGE.ttl,
   }),
   /**
-   * API keys (gateway issue): pk = the key's hash (the lookup on every request; `attribute_not_exists(pk)` on
-   * create catches a hash collision). `byId` for admin routes, `byOwner` (sk createdAt) for listing an owner's
-   * keys. purgeAt is set only on revocation/expiry plus a retention period; auth checks expiry itself.
+   * API keys (ADR 0012), two kinds of item under one partition key: a key's record at pk = `key#<id>` (status,
+   * limits, budget, usage, open reservations) and each of its secrets at pk = the key's SHA-256 hex, pointing
+   * at the record (`attribute_not_exists(pk)` on create catches a hash collision). Authentication is two
+   * GetItems; admin reads by id are strongly consistent GetItems. `byOwner` (sparse: only records carry ownerId)
+   * lists an owner's keys. purgeAt is set on revocation and on rotated-out secrets; auth checks expiry itself.
    */
   apiKeys: defineTable({
     logicalName: 'apiKeys',
     partitionKey: S(API_KEYS.pk),
-    globalSecondaryIndexes: [
-      index(API_KEYS.byIdIndex, S(API_KEYS.keyId), undefined, { type: 'ALL' }),
-      index(API_KEYS.byOwnerIndex, S(API_KEYS.ownerId), N(API_KEYS.createdAt), { type: 'ALL' }),
-    ],
+    globalSecondaryIndexes: [index(API_KEYS.byOwnerIndex, S(API_KEYS.ownerId), N(API_KEYS.createdAt), { type: 'ALL' })],
     ttlAttribute: API_KEYS.ttl,
   }),
   /**

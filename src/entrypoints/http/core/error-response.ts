@@ -1,5 +1,8 @@
+import { ApiKeyRepoError } from '../../../ports/api-key-repo';
 import type { Logger } from '../../../ports/logger';
 import { FeedbackRepoError } from '../../../ports/feedback-repo';
+import { JobQueueError } from '../../../ports/job-queue';
+import { JobRepoError } from '../../../ports/job-repo';
 import { SayingRepoError } from '../../../ports/saying-repo';
 import { UsageLedgerError } from '../../../ports/usage-ledger';
 import { HttpError, type ErrorBody } from '../http-error';
@@ -29,7 +32,14 @@ function toHttpError(error: unknown): HttpError {
     const known = BODY_PARSER_ERRORS[type];
     if (known) return new HttpError(known[0], known[1], known[2]);
   }
-  if (error instanceof FeedbackRepoError || error instanceof SayingRepoError || error instanceof UsageLedgerError) {
+  if (
+    error instanceof FeedbackRepoError ||
+    error instanceof SayingRepoError ||
+    error instanceof UsageLedgerError ||
+    error instanceof JobRepoError ||
+    error instanceof JobQueueError ||
+    error instanceof ApiKeyRepoError
+  ) {
     return new HttpError(503, 'storage_unavailable', 'Storage is unavailable right now; try again shortly.', undefined, { 'Retry-After': '1' });
   }
   return new HttpError(500, 'internal_error', 'Something went wrong on our side; the request id identifies it in our logs.');

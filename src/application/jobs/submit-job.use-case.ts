@@ -1,0 +1,120 @@
+import { JOB_LIMITS, newItem, type Job, type JobRequest, type JobType } from '../../domain/jobs/job';
+import { planItems } from '../../domain/jobs/plan';
+import { summarizeJob, type JobSummary } from '../../domain/jobs/summary';
+import type { AwsService } from '../../domain/services/aws-service';
+import { err, ok, type Result } from '../../domain/shared/result';
+import type { Clock } from '../../ports/clock';
+import type { JobQueue } from '../../ports/job-queue';
+import type { JobRepo } from '../../ports/job-repo';
+import type { Logger } from '../../ports/logger';
+import type { RandomSource } from '../../ports/random-source';
+import type { ModelDirectory } from '../sayings/models';
+import type { ServicePicker } from '../sayings/service-picker';
+import { describeError } from '../sayings/pool-builder';
+
+/** A request as the HTTP layer validated its shape; catalog checks happen here. */
+export interface SubmitJobInput {
+  readonly type: JobType;
+  readonly count: number | undefined;
+  readonly models: readonly string[] | undefined;
+  readonly services: readonly string[] | undefined;
+}
+
+export type SubmitJobError =
+  | { readonly code: 'unknown_model'; readonly message: string; readonly values: readonly string[] }
+  | { readonly code: 'unknown_service'; readonly message: string; readonly values: readonly string[] }
+  | { readonly code: 'invalid_job'; readonly message: string }
+  | { readonly code: 'queue_unavailable'; readonly message: string };
+
+export interface SubmitJobSettings {
+  /** How long a job and its results are kept. */
+  readonly ttlMs: number;
+}
+
+/**
+ * `POST /jobs`: validates the request against the catalog, fixes every item (model and services) up front,
+ * stores the job, then queues one message per item. Items the queue refused are failed at once, so the job
+ * still ends; a queue that takes nothing fails the whole job and the caller gets an error to retry.
+ */
+export class SubmitJobUseCase {
+  private readonly servicesById: ReadonlyMap<string, AwsService>;
+
+  constructor(
+    private readonly models: ModelDirectory,
+    services: readonly AwsService[],
+    private readonly picker: ServicePicker,
+    private readonly repo: JobRepo,
+    private readonly queue: JobQueue,
+    private readonly logger: Logger,
+    private readonly clock: Clock,
+    private readonly random: RandomSource,
+    private readonly settings: SubmitJobSettings,
+  ) {
+    this.servicesById = new Map(services.map((s) => [s.id, s]));
+  }
+
+  async execute(input: SubmitJobInput): Promise<Result<JobSummary, SubmitJobError>> {
+    const request = this.resolve(input);
+    if (!request.ok) return request;
+    const now = this.clock.now();
+    const plans = planItems(request.value);
+    const job: Job = {
+      header: { id: this.random.uuid(), request: request.value, createdAt: now, itemCount: plans.length, expiresAt: now + this.settings.ttlMs },
+      items: plans.map((p) => newItem(p.index, p.model, p.serviceIds, now)),
+    };
+    await this.repo.create(job);
+    const failed = await this.enqueue(job);
+    if (failed.length === job.items.length) {
+      return err({ code: 'queue_unavailable', message: 'The job queue is unavailable right now; the job was not started. Try again shortly.' });
+    }
+    const stored = await this.repo.get(job.header.id);
+    this.logger.info('job submitted', { jobId: job.header.id, type: request.value.type, items: plans.length, unqueued: failed.length });
+    return ok(summarizeJob(stored ?? job));
+  }
+
+  private async enqueue(job: Job): Promise<readonly number[]> {
+    let failed: readonly number[];
+    try {
+      failed = (await this.queue.send(job.items.map((i) => ({ jobId: job.header.id, item: i.index })))).failed;
+    } catch (error) {
+      this.logger.error('job not queued', { jobId: job.header.id, error: describeError(error) });
+      failed = job.items.map((i) => i.index);
+    }
+    const at = this.clock.now();
+    const error = { code: 'enqueue_failed', message: 'The queue did not accept this item.', attempt: 0, at, final: true };
+    // Best effort: if the store is down too, the items stay pending and the job reads as running.
+    await Promise.all(failed.map((index) => this.repo.settle(job.header.id, index, { status: 'failed', at, error }).catch(() => undefined)));
+    return failed;
+  }
+
+  private resolve(input: SubmitJobInput): Result<JobRequest, SubmitJobError> {
+    const models = input.models === undefined || input.models.length === 0 ? this.models.sayingModels().map((m) => m.key) : unique(input.models);
+    const unknownModels = models.filter((m) => this.models.provider(m) === undefined || !this.models.catalog.has(m));
+    if (unknownModels.length > 0) {
+      const known = [...this.models.catalog.keys()].filter((k) => this.models.provider(k) !== undefined);
+      return err({ code: 'unknown_model', values: unknownModels, message: `Unknown model ${quoteList(unknownModels)}; use catalog keys: ${known.join(', ')}.` });
+    }
+    const asked = input.services === undefined ? undefined : unique(input.services);
+    const unknownServices = (asked ?? []).filter((s) => !this.servicesById.has(s));
+    if (unknownServices.length > 0) {
+      const sample = [...this.servicesById.keys()].slice(0, 8).join(', ');
+      return err({ code: 'unknown_service', values: unknownServices, message: `Unknown service ${quoteList(unknownServices)}; use service ids such as ${sample}.` });
+    }
+    if (input.type === 'enrich') {
+      if (asked === undefined || asked.length === 0) return err({ code: 'invalid_job', message: 'An enrich job needs "services": the ids to write one saying each for.' });
+      if (input.count !== undefined && input.count !== asked.length) {
+        return err({ code: 'invalid_job', message: `An enrich job writes one saying per service: omit "count" or set it to ${asked.length}.` });
+      }
+      return ok({ type: 'enrich', count: asked.length, models, services: asked });
+    }
+    const count = input.count;
+    if (count === undefined || count < JOB_LIMITS.minCount || count > JOB_LIMITS.maxCount) {
+      return err({ code: 'invalid_job', message: `A generate job needs "count" between ${JOB_LIMITS.minCount} and ${JOB_LIMITS.maxCount}.` });
+    }
+    const services = asked && asked.length > 0 ? asked : this.picker.pick(Math.min(count, this.servicesById.size)).map((s) => s.id);
+    return ok({ type: 'generate', count, models, services });
+  }
+}
+
+const unique = (values: readonly string[]): readonly string[] => [...new Set(values)];
+const quoteList = (values: readonly string[]): string => values.map((v) => `"${v.slice(0, 60)}"`).join(', ');

@@ -1,0 +1,61 @@
+import type { NanoUsd } from '../cost/money';
+
+/*
+ * Budget reservations (ADR 0012, FAULTS #25 and #16). A key's `committed` money is its settled spend plus every
+ * reservation still held. A reservation is granted only if committed + amount ≤ budget, in one atomic step of
+ * the store, so racing requests can never hold more than the budget. Settling removes the reservation and
+ * replaces its amount by the actual cost; a second settlement of the same reservation finds nothing to remove
+ * and changes nothing. A reservation whose process died is reclaimed once it is older than its TTL: its amount
+ * goes back to the budget, but it stays known as "stale" for a while, so a late settlement is still charged
+ * (the money was spent upstream) without returning the amount twice.
+ */
+
+export interface HeldReservation {
+  readonly amountNano: NanoUsd;
+  /** Epoch ms after which it may be reclaimed. */
+  readonly expiresAt: number;
+  /** Set when reclaimed: its amount is no longer counted in committed. */
+  readonly staleSince: number | undefined;
+}
+
+export type ReserveDecision = { readonly ok: true } | { readonly ok: false; readonly remainingNano: NanoUsd };
+
+/** Whether `amount` fits: committed + amount ≤ budget. */
+export function decideReservation(budgetNano: NanoUsd, committedNano: NanoUsd, amountNano: NanoUsd): ReserveDecision {
+  return committedNano + amountNano <= budgetNano ? { ok: true } : { ok: false, remainingNano: Math.max(0, budgetNano - committedNano) };
+}
+
+/** How a settlement changes committed money, given the reservation as the store holds it. */
+export type Settlement =
+  /** No reservation (an unbudgeted key, or a request that reserved nothing): the cost is added. */
+  | { readonly kind: 'unreserved'; readonly committedDeltaNano: NanoUsd }
+  /** The held amount is released and the cost added. */
+  | { readonly kind: 'held'; readonly committedDeltaNano: NanoUsd }
+  /** Reclaimed earlier, so only the cost is added. */
+  | { readonly kind: 'stale'; readonly committedDeltaNano: NanoUsd }
+  /** Already settled (or reclaimed and forgotten long ago): nothing changes. */
+  | { readonly kind: 'already-settled' };
+
+export function settlementOf(held: HeldReservation | undefined, reserved: boolean, costNano: NanoUsd): Settlement {
+  if (!reserved) return { kind: 'unreserved', committedDeltaNano: costNano };
+  if (held === undefined) return { kind: 'already-settled' };
+  if (held.staleSince !== undefined) return { kind: 'stale', committedDeltaNano: costNano };
+  return { kind: 'held', committedDeltaNano: costNano - held.amountNano };
+}
+
+/** Live reservations past their TTL, to reclaim. */
+export function expiredReservations(held: ReadonlyMap<string, HeldReservation>, now: number): readonly string[] {
+  return [...held].filter(([, r]) => r.staleSince === undefined && r.expiresAt <= now).map(([id]) => id);
+}
+
+/** Reclaimed reservations kept long enough that any late settlement has arrived; forgetting them is safe. */
+export function forgettableReservations(held: ReadonlyMap<string, HeldReservation>, now: number, retentionMs: number): readonly string[] {
+  return [...held].filter(([, r]) => r.staleSince !== undefined && r.staleSince + retentionMs <= now).map(([id]) => id);
+}
+
+/** The sum held by live (not reclaimed) reservations. */
+export function heldNano(held: Iterable<HeldReservation>): NanoUsd {
+  let sum = 0;
+  for (const r of held) if (r.staleSince === undefined) sum += r.amountNano;
+  return sum;
+}

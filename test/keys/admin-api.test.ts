@@ -1,0 +1,238 @@
+import { createHash } from 'node:crypto';
+import type { GatewayKeys } from '../../src/application/gateway/gateway-caller';
+import type { KeyAdministration } from '../../src/application/keys/key-administration';
+import { inspectApiKey } from '../../src/domain/keys/api-key-format';
+import { TOKENS } from '../../src/entrypoints/container/tokens';
+import { startHarness, type Harness } from '../support/local-harness';
+
+const ADMIN_TOKEN = 'admin-canary-7c1f9e2b4d6a8c0e1f3b5d7a9c1e3f5b';
+const WRONG_TOKEN = 'wrong-canary-0000000000000000000000000000';
+const auth = (token = ADMIN_TOKEN) => ({ Authorization: `Bearer ${token}` });
+const IN_A_YEAR = new Date(Math.floor(Date.now() / 1000) * 1000 + 365 * 86_400_000).toISOString();
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+function expectError(res: { status: number; body: unknown }, status: number, code: string): void {
+  expect({ status: res.status, code: (res.body as { error?: { code?: string } }).error?.code }).toEqual({ status, code });
+  expect(res.body).toEqual({ error: expect.objectContaining({ code, message: expect.any(String), requestId: expect.any(String) }) });
+  expect(JSON.stringify(res.body)).not.toMatch(/at .+\.(ts|js):\d+/);
+}
+
+describe('admin API for keys (issue 5 item 3)', () => {
+  let h: Harness;
+  const issued: string[] = [];
+  beforeAll(async () => {
+    h = await startHarness({ env: { ADMIN_TOKEN } });
+  });
+  afterAll(async () => {
+    await h.close();
+    // The log canary: neither the admin tokens nor any key (nor its hash) ever reached a log line.
+    const logged = JSON.stringify(h.logs);
+    expect(h.logs.length).toBeGreaterThan(0);
+    for (const secret of [ADMIN_TOKEN, WRONG_TOKEN, ...issued, ...issued.map(sha256)]) expect(logged.includes(secret)).toBe(false);
+  });
+
+  const gateway = () => h.local.container.get<GatewayKeys>(TOKENS.GatewayKeys);
+  async function create(body: object = { name: 'ci' }) {
+    const res = await h.http.post('/admin/keys').set(auth()).send(body).expect(201);
+    issued.push(res.body.key as string);
+    return res.body as { id: string; key: string; display: string };
+  }
+
+  it('creates a key (201): the only answer that shows it, not cacheable, with its view', async () => {
+    const res = await h.http
+      .post('/admin/keys')
+      .set(auth())
+      .send({ name: 'cursor on my laptop', models: ['haiku', 'gpt-4.1-mini'], rpm: 60, tpm: 20_000, budgetUsd: 2.5, expiresAt: IN_A_YEAR })
+      .expect(201);
+    issued.push(res.body.key);
+    expect(inspectApiKey(res.body.key)).toBe('ok');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers.location).toBe(`/admin/keys/${res.body.id}`);
+    expect(res.body).toMatchObject({
+      id: expect.stringMatching(/^key_[0-9a-f]{32}$/),
+      name: 'cursor on my laptop',
+      owner: 'admin',
+      display: `cs_…${(res.body.key as string).slice(-4)}`,
+      status: 'active',
+      expiresAt: IN_A_YEAR,
+      models: ['haiku', 'gpt-4.1-mini'],
+      rpm: 60,
+      tpm: 20_000,
+      budget: { limitNano: 2_500_000_000, limitUsd: 2.5, spentNano: 0, reservedNano: 0, remainingNano: 2_500_000_000 },
+      usage: { requests: 0, tokens: 0, costNano: 0 },
+      previousKey: null,
+    });
+    await expect(gateway().authenticate(res.body.key)).resolves.toMatchObject({ keyId: res.body.id, rpm: 60, allowedModels: ['haiku', 'gpt-4.1-mini'] });
+  });
+
+  it('lists and shows keys, never with the key or its hash', async () => {
+    const { id, key } = await create({ name: 'listed' });
+    const list = await h.http.get('/admin/keys').set(auth()).expect(200);
+    expect(list.headers['cache-control']).toBe('no-store');
+    expect((list.body.keys as { id: string }[]).map((k) => k.id)).toContain(id);
+    const one = await h.http.get(`/admin/keys/${id}`).set(auth()).expect(200);
+    expect(one.body).toMatchObject({ id, name: 'listed', status: 'active' });
+    for (const body of [list.body, one.body]) {
+      const text = JSON.stringify(body);
+      expect(text.includes(key)).toBe(false);
+      expect(text.includes(sha256(key))).toBe(false);
+      expect(text).not.toMatch(/"key"\s*:/);
+    }
+  });
+
+  it('revokes (200): the key stops at once in this process; revoking again is harmless', async () => {
+    const { id, key } = await create();
+    await expect(gateway().authenticate(key)).resolves.toBeDefined();
+    const res = await h.http.post(`/admin/keys/${id}/revoke`).set(auth()).expect(200);
+    expect(res.body).toMatchObject({ id, status: 'revoked', revokedAt: expect.any(String) });
+    await expect(gateway().authenticate(key)).resolves.toBeUndefined();
+    const again = await h.http.post(`/admin/keys/${id}/revoke`).set(auth()).expect(200);
+    expect(again.body.revokedAt).toBe(res.body.revokedAt);
+    expectError(await h.http.post(`/admin/keys/${id}/rotate`).set(auth()), 409, 'key_revoked');
+  });
+
+  it('rotates (201): a new key with the same id; the old one works during the grace period; grace 0 ends it at once', async () => {
+    const { id, key: old } = await create();
+    const rotated = await h.http.post(`/admin/keys/${id}/rotate`).set(auth()).expect(201);
+    issued.push(rotated.body.key);
+    expect(rotated.headers['cache-control']).toBe('no-store');
+    expect(rotated.body).toMatchObject({ id, previousKey: { display: `cs_…${old.slice(-4)}`, active: true } });
+    expect(rotated.body.key).not.toBe(old);
+    await expect(gateway().authenticate(rotated.body.key)).resolves.toMatchObject({ keyId: id });
+    await expect(gateway().authenticate(old)).resolves.toMatchObject({ keyId: id });
+    const now = await h.http.post(`/admin/keys/${id}/rotate`).set(auth()).send({ graceSeconds: 0 }).expect(201);
+    issued.push(now.body.key);
+    await expect(gateway().authenticate(rotated.body.key)).resolves.toBeUndefined();
+    await expect(gateway().authenticate(now.body.key)).resolves.toMatchObject({ keyId: id });
+  });
+
+  describe('authentication', () => {
+    const routes = (id: string) =>
+      [
+        ['post', '/admin/keys'],
+        ['get', '/admin/keys'],
+        ['get', `/admin/keys/${id}`],
+        ['post', `/admin/keys/${id}/revoke`],
+        ['post', `/admin/keys/${id}/rotate`],
+      ] as const;
+
+    it('no token → 401 with WWW-Authenticate; a non-Bearer header → 401; a wrong token → 403; on every route', async () => {
+      const { id } = await create();
+      for (const [method, path] of routes(id)) {
+        const none = await h.http[method](path);
+        expectError(none, 401, 'unauthorized');
+        expect(none.headers['www-authenticate']).toBe('Bearer realm="admin"');
+        expectError(await h.http[method](path).set('Authorization', `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}`), 401, 'unauthorized');
+        expectError(await h.http[method](path).set(auth(WRONG_TOKEN)), 403, 'forbidden');
+        expectError(await h.http[method](path).set(auth(`${ADMIN_TOKEN}x`)), 403, 'forbidden');
+        expectError(await h.http[method](path).set('Authorization', `Bearer ${'x'.repeat(5_000)}`), 401, 'unauthorized');
+      }
+    });
+
+    it('FAULTS #24: a gateway client key on an admin route → 403, and it changes nothing', async () => {
+      const { id, key } = await create();
+      for (const [method, path] of routes(id)) {
+        const res = await h.http[method](path).set(auth(key)).send({ name: 'made by a client' });
+        expectError(res, 403, 'forbidden');
+        expect(res.body.error.message).toMatch(/Gateway API keys cannot manage keys/);
+      }
+      await expect(gateway().authenticate(key)).resolves.toMatchObject({ keyId: id });
+    });
+
+    it('with no ADMIN_TOKEN configured the admin API stays closed: 503 admin_not_configured, whatever is sent', async () => {
+      const closed = await startHarness();
+      try {
+        for (const [method, path] of routes('key_0123456789abcdef0123456789abcdef')) {
+          expectError(await closed.http[method](path), 503, 'admin_not_configured');
+          expectError(await closed.http[method](path).set(auth()), 503, 'admin_not_configured');
+          expectError(await closed.http[method](path).set('Authorization', 'Bearer '), 503, 'admin_not_configured');
+        }
+      } finally {
+        await closed.close();
+      }
+    });
+  });
+
+  it('FAULTS #24: another owner’s key is not found (404) for reading, revoking and rotating, and not listed', async () => {
+    const admin = h.local.container.get<KeyAdministration>(TOKENS.KeyAdministration);
+    const theirs = await admin.create({ ownerId: 'team-b' }, { name: 'team b’s key' });
+    if (!theirs.ok) throw new Error('setup');
+    issued.push(theirs.value.key);
+    const id = theirs.value.id;
+    expectError(await h.http.get(`/admin/keys/${id}`).set(auth()), 404, 'key_not_found');
+    expectError(await h.http.post(`/admin/keys/${id}/revoke`).set(auth()), 404, 'key_not_found');
+    expectError(await h.http.post(`/admin/keys/${id}/rotate`).set(auth()), 404, 'key_not_found');
+    expect(((await h.http.get('/admin/keys').set(auth())).body.keys as { id: string }[]).map((k) => k.id)).not.toContain(id);
+    await expect(gateway().authenticate(theirs.value.key)).resolves.toMatchObject({ keyId: id });
+    await expect(admin.show({ ownerId: 'team-b' }, id)).resolves.toMatchObject({ ok: true, value: { status: 'active' } });
+  });
+
+  describe('bad input on every admin route', () => {
+    it.each([
+      ['no body', 400, 'invalid_request', undefined],
+      ['not an object', 400, 'invalid_request', []],
+      ['no name', 400, 'invalid_request', { models: ['haiku'] }],
+      ['an empty name', 400, 'invalid_request', { name: '' }],
+      ['a blank name', 400, 'invalid_request', { name: '   ' }],
+      ['a name with NUL', 400, 'invalid_request', { name: 'a\u0000b' }],
+      ['an unknown field', 400, 'invalid_request', { name: 'x', budget: 5 }],
+      ['an unknown model', 400, 'invalid_request', { name: 'x', models: ['gpt-9'] }],
+      ['models not a list', 400, 'invalid_request', { name: 'x', models: 'haiku' }],
+      ['no models', 400, 'invalid_request', { name: 'x', models: [] }],
+      ['rpm as text', 400, 'invalid_request', { name: 'x', rpm: '60' }],
+      ['rpm zero', 400, 'invalid_request', { name: 'x', rpm: 0 }],
+      ['tpm fractional', 400, 'invalid_request', { name: 'x', tpm: 10.5 }],
+      ['a negative budget', 400, 'invalid_request', { name: 'x', budgetUsd: -1 }],
+      ['a huge budget', 400, 'invalid_request', { name: 'x', budgetUsd: 1e12 }],
+      ['an expiry in the past', 400, 'invalid_request', { name: 'x', expiresAt: '2001-01-01T00:00:00Z' }],
+      ['an expiry without a time zone', 400, 'invalid_request', { name: 'x', expiresAt: '2099-01-01T00:00:00' }],
+      ['an expiry that is no date', 400, 'invalid_request', { name: 'x', expiresAt: 'tomorrow' }],
+    ] as const)('POST /admin/keys with %s → %i %s', async (_what, status, code, body) => {
+      const req = h.http.post('/admin/keys').set(auth());
+      const res = body === undefined ? await req.set('Content-Type', 'application/json') : await req.send(body as object);
+      expectError(res, status, code);
+    });
+
+    it('POST /admin/keys names each bad field in details', async () => {
+      const res = await h.http.post('/admin/keys').set(auth()).send({ name: 'x', models: ['haiku', 'nope'], rpm: -5 });
+      expectError(res, 400, 'invalid_request');
+      expect((res.body.error.details as { path: string }[]).map((d) => d.path).sort()).toEqual(['models.1', 'rpm']);
+    });
+
+    it('POST /admin/keys: not JSON → 415, broken JSON → 400, too large → 413', async () => {
+      expectError(await h.http.post('/admin/keys').set(auth()).set('Content-Type', 'text/plain').send('name=x'), 415, 'unsupported_media_type');
+      expectError(await h.http.post('/admin/keys').set(auth()).set('Content-Type', 'application/json').send('{"name":'), 400, 'invalid_json');
+      expectError(await h.http.post('/admin/keys').set(auth()).send({ name: 'x', pad: 'y'.repeat(70_000) }), 413, 'payload_too_large');
+    });
+
+    it.each(['abc', 'key_XYZ', `key_${'0'.repeat(33)}`, 'key_0123456789abcdef0123456789abcde%2F', '..%2F..%2Fetc'])('a malformed key id %s → 400 on show, revoke and rotate', async (id) => {
+      expectError(await h.http.get(`/admin/keys/${id}`).set(auth()), 400, 'invalid_request');
+      expectError(await h.http.post(`/admin/keys/${id}/revoke`).set(auth()), 400, 'invalid_request');
+      expectError(await h.http.post(`/admin/keys/${id}/rotate`).set(auth()), 400, 'invalid_request');
+    });
+
+    it('an unknown key id → 404 on show, revoke and rotate', async () => {
+      const id = 'key_0123456789abcdef0123456789abcdef';
+      expectError(await h.http.get(`/admin/keys/${id}`).set(auth()), 404, 'key_not_found');
+      expectError(await h.http.post(`/admin/keys/${id}/revoke`).set(auth()), 404, 'key_not_found');
+      expectError(await h.http.post(`/admin/keys/${id}/rotate`).set(auth()), 404, 'key_not_found');
+    });
+
+    it('rotate: a bad grace period or body → 400', async () => {
+      const { id } = await create();
+      for (const body of [{ graceSeconds: -1 }, { graceSeconds: 1.5 }, { graceSeconds: 'soon' }, { graceSeconds: 31 * 86_400 }, { grace: 10 }]) {
+        expectError(await h.http.post(`/admin/keys/${id}/rotate`).set(auth()).send(body), 400, 'invalid_request');
+      }
+      expectError(await h.http.post(`/admin/keys/${id}/rotate`).set(auth()).set('Content-Type', 'application/json').send('{'), 400, 'invalid_json');
+      expectError(await h.http.post(`/admin/keys/${id}/rotate`).set(auth()).set('Content-Type', 'text/plain').send('x'), 415, 'unsupported_media_type');
+    });
+
+    it('the wrong method → 405 with Allow', async () => {
+      const res = await h.http.put('/admin/keys').set(auth());
+      expectError(res, 405, 'method_not_allowed');
+      expect(res.headers.allow).toBe('POST, GET');
+      expectError(await h.http.delete('/admin/keys/key_0123456789abcdef0123456789abcdef').set(auth()), 405, 'method_not_allowed');
+      expectError(await h.http.get('/admin/keys/key_0123456789abcdef0123456789abcdef/revoke').set(auth()), 405, 'method_not_allowed');
+    });
+  });
+});
