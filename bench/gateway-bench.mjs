@@ -1,11 +1,12 @@
 // The gateway's added latency and throughput (issue 5, item 10): POST /v1/chat/completions through the gateway,
 // against the same request sent straight to a local OpenAI-shaped upstream, next to a minimal node:http + undici
-// proxy measured in the same run. `npm run bench:gateway` builds the gateway server first, then runs this file.
+// proxy measured in the same run. `npm run bench:gateway` builds the server first, then runs this file.
 //
 // Processes (children, all on this machine): the mock upstream (bench/lib/mock-openai-upstream.mjs), the minimal
-// proxy (bench/lib/minimal-proxy.mjs), and the gateway: the real local composition with the test GatewayKeys
-// (test/support/gateway/gateway-server.ts, bundled here), its OpenAI provider pointed at the mock upstream, the
-// response cache off (a hit would measure the cache, not the proxying), LOG_LEVEL=info as in production.
+// proxy (bench/lib/minimal-proxy.mjs), and the gateway: the server as `npm start` runs it (dist/local/server.js,
+// its data folder in a temporary directory), with a key created through its admin API, its OpenAI provider pointed
+// at the mock upstream, the response cache off (a hit would measure the cache, not the proxying), LOG_LEVEL=info
+// as in production.
 //
 // Phases, never two measurements at once:
 //   1. warm-up: sequential requests to each target;
@@ -24,12 +25,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
-import { build } from 'esbuild';
-import { freePort, killAllSync, readMemory, startServer, stopAll } from './lib/processes.mjs';
+import { freePort, killAllSync, readMemory, startServer, stopAll, waitUntilReady } from './lib/processes.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const HOST = '127.0.0.1';
-const KEY = 'cs_test_bench_0123456789abcdefghij';
+const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef0123';
 const positiveInt = (name, fallback) => {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -72,12 +72,17 @@ async function listening(handle, timeoutMs = 15_000) {
   throw new Error(`${handle.name} did not start within ${timeoutMs} ms`);
 }
 
-async function start(name, script, env, args = []) {
+/** Starts a child on a free port; ready when it says it listens, or (`readyPath`) when that path answers 200. */
+async function start(name, script, env, args = [], readyPath = undefined) {
+  const port = await freePort();
   const handle = startServer({
-    name, script, args, cwd: root, env: childEnv({ ...env, PORT: String(await freePort()), HOST }),
+    name, script, args, cwd: root, env: childEnv({ ...env, PORT: String(port), HOST }),
     stdoutPath: join(tmp, `${name}.stdout.log`), stderrPath: join(tmp, `${name}.stderr.log`),
   });
-  return { handle, url: await listening(handle) };
+  if (readyPath === undefined) return { handle, url: await listening(handle) };
+  const url = `http://${HOST}:${port}`;
+  await waitUntilReady(handle, `${url}${readyPath}`);
+  return { handle, url };
 }
 
 /** One POST on the given keep-alive agent; resolves with the elapsed milliseconds, rejects on a non-200. */
@@ -107,6 +112,24 @@ function cpuMs(pid) {
   } catch {
     return null;
   }
+}
+
+/** A gateway key from the server's admin API (shown once, at creation), with the configured default limits. */
+function createKey(url) {
+  const body = JSON.stringify({ name: 'bench' });
+  return new Promise((resolveKey, reject) => {
+    const req = request(`${url}/admin/keys`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (res.statusCode !== 201) reject(new Error(`POST /admin/keys answered ${res.statusCode}: ${text.slice(0, 300)}`));
+        else resolveKey(JSON.parse(text).key);
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 const stats = (values) => {
@@ -150,8 +173,7 @@ async function load(target) {
 
 async function main() {
   tmp = mkdtempSync(join(tmpdir(), 'cs-gw-bench-'));
-  const serverBundle = join(tmp, 'gateway-server.js');
-  await build({ entryPoints: [join(root, 'test/support/gateway/gateway-server.ts')], outfile: serverBundle, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+  const serverBundle = join(root, 'dist/local/server.js');
 
   const upstream = await start('upstream', join(root, 'bench/lib/mock-openai-upstream.mjs'), {});
   const proxy = await start('proxy', join(root, 'bench/lib/minimal-proxy.mjs'), { UPSTREAM_URL: `${upstream.url}/v1` });
@@ -166,10 +188,14 @@ async function main() {
       GATEWAY_CACHE_TTL_MS: '0',
       GATEWAY_DEFAULT_RPM: '1000000',
       GATEWAY_DEFAULT_TPM: '1000000000',
-      GATEWAY_TEST_KEYS: JSON.stringify([{ key: KEY, keyId: 'bench' }]),
+      ADMIN_TOKEN,
+      DATA_DIR: join(tmp, 'data'),
     },
     CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : [],
+    // With LOG_LEVEL=warn the server does not log that it listens.
+    '/health',
   );
+  const KEY = await createKey(gateway.url);
   const [up, px, gw] = [upstream, proxy, gateway].map((s) => s.handle.child.pid);
   const targets = [
     { name: 'direct', url: `${upstream.url}/v1/chat/completions`, headers: { authorization: 'Bearer sk-bench' }, pids: [up] },
