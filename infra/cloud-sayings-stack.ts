@@ -9,6 +9,7 @@ import { buildCatalog } from '../src/domain/catalog/model-catalog';
 import { ApiFunction } from './constructs/api-function';
 import { JobQueues } from './constructs/job-queues';
 import { CollectionSeed } from './constructs/collection-seed';
+import { GatewayFunction } from './constructs/gateway-function';
 import { Monitoring } from './constructs/monitoring';
 import { RedisCache } from './constructs/redis-cache';
 import { Tables } from './constructs/tables';
@@ -72,6 +73,7 @@ export class CloudSayingsStack extends Stack {
   readonly web: WebSite;
   readonly monitoring: Monitoring;
   readonly jobQueues: JobQueues;
+  readonly gateway: GatewayFunction;
   readonly seed: CollectionSeed;
 
   constructor(scope: Construct, id: string, props: CloudSayingsStackProps) {
@@ -238,6 +240,24 @@ export class CloudSayingsStack extends Stack {
 
     new CfnOutput(this, 'JobsQueueUrl', { value: this.jobQueues.queue.queueUrl, description: 'JOBS_QUEUE_URL for `npm run jobs`' });
     new CfnOutput(this, 'JobsDeadLetterQueueUrl', { value: this.jobQueues.deadLetterQueue.queueUrl, description: 'JOBS_DLQ_URL for `npm run jobs -- dlq …`' });
+
+    // The OpenAI-compatible gateway on its own streaming function URL (ADR 0016).
+    this.gateway = new GatewayFunction(this, 'Gateway', {
+      envName,
+      bundleDir: props.bundleDir,
+      environment,
+      retainLogs: settings.retainData,
+      ...(redis ? { network: { vpc: redis.vpc, securityGroup: redis.clientSecurityGroup, subnets: redis.subnets } } : {}),
+      tables: this.tables,
+      params,
+      ...(props.secretsKmsKeyArn ? { secretsKmsKeyArn: props.secretsKmsKeyArn } : {}),
+      ...(settings.bedrockEnabled && bedrockModelIds.length > 0 ? { bedrock: { regions: settings.bedrockRegions, modelIds: bedrockModelIds } } : {}),
+      ...(props.grantPutMetricData ? { putMetricDataNamespace: namespace } : {}),
+      alarmTopic: this.monitoring.topic,
+      errorsAlarm: settings.functionErrorsAlarm,
+    });
+    new CfnOutput(this, 'GatewayUrl', { value: `${this.gateway.url.url}v1`, description: 'The gateway: the openai SDK baseURL (OpenAI-compatible /v1)' });
+
     new CfnOutput(this, 'SiteUrl', { value: this.web.siteUrl, description: 'The web pages (and, by default, the API on the same origin)' });
     new CfnOutput(this, 'ApiUrl', { value: apiEndpoint, description: 'The HTTP API, directly' });
     new CfnOutput(this, 'WebBucketName', { value: this.web.bucket.bucketName, description: 'aws s3 sync dist/web s3://<this>' });

@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 
 const AWS_SDK = ['@aws-sdk/*'];
 
-export const LAMBDA_HANDLERS = ['get-saying', 'submit-feedback', 'get-stats', 'get-health', 'seed-collection', 'chat', 'submit-job', 'get-job', 'job-worker', 'manage-keys'];
+export const LAMBDA_HANDLERS = ['get-saying', 'submit-feedback', 'get-stats', 'get-health', 'seed-collection', 'chat', 'submit-job', 'get-job', 'job-worker', 'manage-keys', 'gateway'];
 
 export default async function buildLambda(outdir) {
   await Promise.all(

@@ -1,20 +1,45 @@
 export interface RatePolicy {
-  /** Requests allowed in a burst. */
+  /** Tokens allowed in a burst: requests, or model tokens for a tokens-per-minute limit. */
   readonly limit: number;
   /** Over which the limit refills. */
   readonly windowMs: number;
 }
 
 export interface RateDecision {
+  /** Whether this bucket held enough for the take. */
   readonly allowed: boolean;
   readonly limit: number;
   readonly remaining: number;
-  /** 0 when allowed. */
+  /** 0 when allowed; else how long until enough is back. */
   readonly retryAfterMs: number;
+  /** How long until the bucket is full again. */
+  readonly resetMs: number;
 }
 
+/** One bucket's part of an all-or-nothing take. */
+export interface RateTake {
+  readonly key: string;
+  readonly policy: RatePolicy;
+  /** How many tokens this request costs in this bucket (≥ 0). */
+  readonly tokens: number;
+}
+
+export interface RateDecisions {
+  /** True when every bucket held enough; only then was anything taken, from all of them. */
+  readonly allowed: boolean;
+  /** One per take, in order. */
+  readonly decisions: readonly RateDecision[];
+}
+
+/**
+ * Token buckets. A take of more than `limit` tokens is never allowed (its retryAfterMs is what the wait would be
+ * if the bucket could hold it): callers refuse such a request outright.
+ */
 export interface RateLimiter {
-  take(key: string, policy: RatePolicy): Promise<RateDecision>;
+  /** Takes `tokens` (default 1) from one bucket if it holds them. */
+  take(key: string, policy: RatePolicy, tokens?: number): Promise<RateDecision>;
+  /** Takes from every bucket or from none, atomically (a request's RPM and TPM). */
+  takeAll(takes: readonly RateTake[]): Promise<RateDecisions>;
 }
 
 export class RateLimiterError extends Error {

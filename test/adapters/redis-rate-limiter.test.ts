@@ -4,7 +4,7 @@ import { InMemoryMetricsSink } from '../../src/adapters/memory/in-memory-metrics
 import { createRedisClient } from '../../src/adapters/redis/redis-client';
 import { RedisRateLimiter } from '../../src/adapters/redis/redis-rate-limiter';
 import { TAKE_TOKEN_BODY } from '../../src/adapters/redis/take-token-script';
-import { fullBucket, takeToken, type BucketState } from '../../src/domain/limits/token-bucket';
+import { fullBucket, takeFromAll, takeToken, type BucketState } from '../../src/domain/limits/token-bucket';
 import type { RateLimiter } from '../../src/ports/rate-limiter';
 import { silentLogger } from '../contracts/support';
 import { deleteKeys, SHARED_REDIS_URL, uniquePrefix, whenReady } from '../support/redis-server';
@@ -29,7 +29,10 @@ afterAll(async () => {
 });
 
 /** Any call reaching it fails the test: these decisions must come from Redis. */
-const noFallback: RateLimiter = { take: () => Promise.reject(new Error('fell back to the local limiter')) };
+const noFallback: RateLimiter = {
+  take: () => Promise.reject(new Error('fell back to the local limiter')),
+  takeAll: () => Promise.reject(new Error('fell back to the local limiter')),
+};
 
 const limiterOver = (redis: Redis, keyPrefix: string) =>
   new RedisRateLimiter({ redis, keyPrefix, fallback: noFallback, logger: silentLogger, metrics: new InMemoryMetricsSink() });
@@ -55,7 +58,7 @@ it('grants exactly `limit` of 100 concurrent takes spread over two processes', a
  * real time, which this test does not move. Expiry is checked on its own in test/contracts/redis.test.ts.
  */
 const PEXPIRE = "redis.call('PEXPIRE'";
-const scriptAtTime = `local now = tonumber(ARGV[3])\n${TAKE_TOKEN_BODY.replace(PEXPIRE, `-- ${PEXPIRE}`)}`;
+const scriptAtTime = `local now = tonumber(table.remove(ARGV))\n${TAKE_TOKEN_BODY.replace(PEXPIRE, `-- ${PEXPIRE}`)}`;
 
 it('makes the same decisions as the domain takeToken, step for step, whichever way the clock moves', async () => {
   expect(TAKE_TOKEN_BODY).toContain(PEXPIRE);
@@ -75,8 +78,9 @@ it('makes the same decisions as the domain takeToken, step for step, whichever w
         now += delta === 'wait' ? retryAfterMs : delta;
         const expected = takeToken(p, state ?? fullBucket(p, now), now);
         ({ state, retryAfterMs } = expected);
-        const reply = await first.eval(scriptAtTime, 1, key, p.capacity, p.windowMs, now);
-        expect(reply).toEqual([expected.allowed ? 1 : 0, expected.remaining, expected.retryAfterMs]);
+        const reply = await first.eval(scriptAtTime, 1, key, p.capacity, p.windowMs, 1, now);
+        const allowed = expected.allowed ? 1 : 0;
+        expect(reply).toEqual([allowed, allowed, expected.remaining, expected.retryAfterMs, expected.resetMs]);
         const [tokens, at] = await first.hmget(key, 'tokens', 'at');
         expect([Number(tokens), Number(at)]).toEqual([state.tokens, state.updatedAt]);
       }
@@ -84,6 +88,39 @@ it('makes the same decisions as the domain takeToken, step for step, whichever w
     }),
     { numRuns: 60, examples: [[{ capacity: 3, windowMs: 58 }, 0, [0, 0, 0, 0, 'wait', 0, 'wait', 0, 'wait']]] },
   );
+});
+
+it('makes the same all-or-nothing decisions as the domain takeFromAll for several buckets and costs of N', async () => {
+  const bucket = fc.record({ capacity: fc.integer({ min: 1, max: 100_000 }), windowMs: fc.integer({ min: 1, max: 600_000 }) });
+  const step = fc.tuple(fc.integer({ min: -60_000, max: 60_000 }), fc.array(fc.double({ min: 0, max: 1.1, noNaN: true }), { minLength: 3, maxLength: 3 }));
+  let run = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.array(bucket, { minLength: 1, maxLength: 3 }), fc.integer({ min: 0, max: 2_000_000_000_000 }), fc.array(step, { minLength: 1, maxLength: 15 }), async (policies, start, steps) => {
+      const keys = policies.map((_, i) => `${prefix}multi:{${++run}}:${i}`);
+      let now = start;
+      let states: (BucketState | undefined)[] = policies.map(() => undefined);
+      for (const [dt, shares] of steps) {
+        now += dt;
+        const costs = policies.map((p, i) => Math.round((shares[i] ?? 0) * p.capacity));
+        const expected = takeFromAll(policies.map((p, i) => ({ policy: p, state: states[i] ?? fullBucket(p, now), cost: costs[i] ?? 0 })), now);
+        states = expected.decisions.map((d) => d.state);
+        const args = policies.flatMap((p, i) => [p.capacity, p.windowMs, costs[i] ?? 0]);
+        const reply = await first.eval(scriptAtTime, keys.length, ...keys, ...args, now);
+        expect(reply).toEqual([expected.allowed ? 1 : 0, ...expected.decisions.flatMap((d) => [d.allowed ? 1 : 0, d.remaining, d.retryAfterMs, d.resetMs])]);
+      }
+      await first.del(...keys);
+    }),
+    { numRuns: 40 },
+  );
+});
+
+it('takes N from the shared bucket exactly across two processes', async () => {
+  const keyPrefix = `${prefix}exact-n:`;
+  const limiters = [limiterOver(first, keyPrefix), limiterOver(second, keyPrefix)] as const;
+  const tpm = { limit: 1_000, windowMs: 60_000 };
+  const decisions = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? limiters[0] : limiters[1]).take('key', tpm, 70)));
+  // 14 × 70 = 980 fit in 1,000; a 15th would not.
+  expect(decisions.filter((d) => d.allowed)).toHaveLength(14);
 });
 
 it('answers a server that has never seen the script (NOSCRIPT) by sending it whole', async () => {

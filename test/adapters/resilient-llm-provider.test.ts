@@ -59,6 +59,12 @@ const wrap = (inner: LlmProvider, over: Partial<ResilienceSettings> = {}) =>
   new ResilientLlmProvider(inner, settings(over), new SystemClock(), new SeededRandomSource(7), quiet);
 const req = (timeoutMs = 2_000): LlmRequest => ({ model: 'm', messages: [{ role: 'user', content: 'hi' }], maxTokens: 10, temperature: undefined, signal: undefined, timeoutMs });
 
+async function collect(events: AsyncIterable<LlmStreamEvent>): Promise<LlmStreamEvent[]> {
+  const out: LlmStreamEvent[] = [];
+  for await (const e of events) out.push(e);
+  return out;
+}
+
 async function failure(p: Promise<unknown>): Promise<LlmProviderError> {
   const error = await p.then(() => undefined, (e: unknown) => e);
   expect(error).toBeInstanceOf(LlmProviderError);
@@ -119,6 +125,19 @@ describe('ResilientLlmProvider', () => {
     inner.rescript([{ ok: 'back' }]);
     await expect(provider.generate(req())).resolves.toMatchObject({ text: 'back' });
     await expect(provider.generate(req())).resolves.toMatchObject({ text: 'back' });
+  });
+
+  it('does not count callers that gave up against the circuit: ten clients leaving at once leave it closed', async () => {
+    const inner = new ScriptedProvider([{ hang: true }]);
+    const provider = wrap(inner, { maxAttempts: 1, circuitThreshold: 3 });
+    const leaving = Array.from({ length: 10 }, () => new AbortController());
+    const calls = leaving.map((c) => failure(provider.generate({ ...req(), signal: c.signal })));
+    const streams = leaving.slice(0, 5).map((c) => failure(collect(provider.stream({ ...req(), signal: c.signal }))));
+    leaving.forEach((c) => c.abort(new Error('the client closed the connection')));
+    for (const error of await Promise.all([...calls, ...streams])) expect(error.kind).toBe('timeout');
+    inner.rescript([{ ok: 'still closed' }]);
+    await expect(provider.generate(req())).resolves.toMatchObject({ text: 'still closed' });
+    expect(provider.isAvailable()).toBe(true);
   });
 
   it('keeps upstream calls within 1.1 × client requests when everything fails (FAULTS #9)', async () => {

@@ -64,5 +64,65 @@ export function rateLimiterContract(name: string, make: (clock: ManualClock) => 
       }
       expect(granted).toBeLessThanOrEqual(2);
     });
+
+    it('takes N tokens at once and says what is left and when the bucket is full again', async () => {
+      const tpm = { limit: 100, windowMs: 60_000 };
+      expect(await limiter.take('tokens', tpm, 0)).toMatchObject({ allowed: true, limit: 100, remaining: 100, retryAfterMs: 0, resetMs: 0 });
+      const first = await limiter.take('tokens', tpm, 30);
+      expect(first).toMatchObject({ allowed: true, remaining: 70, retryAfterMs: 0 });
+      expect(first.resetMs).toBeGreaterThan(0);
+      expect(first.resetMs).toBeLessThanOrEqual(0.3 * tpm.windowMs + 1);
+      expect(await limiter.take('tokens', tpm, 70)).toMatchObject({ allowed: true, remaining: 0 });
+      const denied = await limiter.take('tokens', tpm, 1);
+      expect(denied).toMatchObject({ allowed: false, remaining: 0 });
+      expect(denied.retryAfterMs).toBeGreaterThan(0);
+      expect(denied.resetMs).toBeLessThanOrEqual(tpm.windowMs);
+    });
+
+    it('refuses a take larger than what is left, taking nothing', async () => {
+      const tpm = { limit: 10, windowMs: 60_000 };
+      expect(await limiter.take('tokens', tpm, 7)).toMatchObject({ allowed: true, remaining: 3 });
+      const denied = await limiter.take('tokens', tpm, 5);
+      expect(denied).toMatchObject({ allowed: false, remaining: 3 });
+      // Two tokens short at 10 a minute: about 12 s.
+      expect(denied.retryAfterMs).toBeGreaterThan(11_000);
+      expect(denied.retryAfterMs).toBeLessThanOrEqual(12_001);
+      expect(await limiter.take('tokens', tpm, 3)).toMatchObject({ allowed: true, remaining: 0 });
+    });
+
+    it('never allows one take of more than the limit, even from a full bucket', async () => {
+      const tpm = { limit: 10, windowMs: 60_000 };
+      const denied = await limiter.take('tokens', tpm, 11);
+      expect(denied).toMatchObject({ allowed: false, remaining: 10 });
+      expect(denied.retryAfterMs).toBeGreaterThan(0);
+      expect(await limiter.take('tokens', tpm, 10)).toMatchObject({ allowed: true, remaining: 0 });
+    });
+
+    it('takeAll takes from every bucket or from none', async () => {
+      const rpm = { limit: 5, windowMs: 60_000 };
+      const tpm = { limit: 100, windowMs: 60_000 };
+      const both = (tokens: number) => limiter.takeAll([{ key: 'k:rpm', policy: rpm, tokens: 1 }, { key: 'k:tpm', policy: tpm, tokens }]);
+      const first = await both(60);
+      expect(first.allowed).toBe(true);
+      expect(first.decisions).toMatchObject([{ allowed: true, limit: 5, remaining: 4 }, { allowed: true, limit: 100, remaining: 40 }]);
+      const refused = await both(60);
+      expect(refused.allowed).toBe(false);
+      // The request bucket had enough, but nothing was taken from it.
+      expect(refused.decisions).toMatchObject([{ allowed: true, remaining: 4, retryAfterMs: 0 }, { allowed: false, remaining: 40 }]);
+      expect(refused.decisions[1]?.retryAfterMs).toBeGreaterThan(0);
+      const last = await both(40);
+      expect(last).toMatchObject({ allowed: true, decisions: [{ remaining: 3 }, { remaining: 0 }] });
+      expect(await limiter.take('k:rpm', rpm)).toMatchObject({ allowed: true, remaining: 2 });
+    });
+
+    it('grants exactly the tokens there are to concurrent takes', async () => {
+      const tpm = { limit: 100, windowMs: 60_000 };
+      const decisions = await Promise.all(Array.from({ length: 25 }, () => limiter.take('tokens', tpm, 10)));
+      expect(decisions.filter((d) => d.allowed)).toHaveLength(10);
+      const combined = await Promise.all(
+        Array.from({ length: 12 }, () => limiter.takeAll([{ key: 'c:rpm', policy: { limit: 4, windowMs: 60_000 }, tokens: 1 }, { key: 'c:tpm', policy: tpm, tokens: 30 }])),
+      );
+      expect(combined.filter((d) => d.allowed)).toHaveLength(3);
+    });
   });
 }

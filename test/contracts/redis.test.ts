@@ -50,7 +50,10 @@ function outageWatch(): { logger: Logger; assertNone(): void } {
 }
 
 /** The limiters here must never need it. */
-const unusedFallback: RateLimiter = { take: () => Promise.reject(new Error('fell back to the local limiter')) };
+const unusedFallback: RateLimiter = {
+  take: () => Promise.reject(new Error('fell back to the local limiter')),
+  takeAll: () => Promise.reject(new Error('fell back to the local limiter')),
+};
 
 function redisCache(label: string) {
   const keyPrefix = uniquePrefix(label);

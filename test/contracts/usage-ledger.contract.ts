@@ -26,6 +26,16 @@ export function usageLedgerContract(name: string, make: () => Promise<UsageStore
       await expect(store.usage.list({ from: 0, to: 10_000 })).resolves.toEqual([entry]);
     });
 
+    it('keeps a gateway entry\'s HTTP status, error code and partial mark', async () => {
+      const entry = makeUsage(6_000, {
+        channel: 'gateway', source: 'none', vendor: 'anthropic', model: 'haiku', provider: 'anthropic', keyId: 'cs-key-2', status: 'error',
+        httpStatus: 200, errorCode: 'client_closed', partial: true,
+        spend: { inputTokens: 12, outputTokens: 3, costNano: 37_500, estimated: true, llmLatencyMs: 80 },
+      });
+      await store.usage.record(entry);
+      await expect(store.usage.list({ from: 0, to: 10_000 })).resolves.toStrictEqual([entry]);
+    });
+
     it('lists only entries inside the range, both bounds inclusive', async () => {
       const entries = [999, 1_000, 1_500, 2_000, 2_001].map((at) => makeUsage(at));
       for (const e of entries) await store.usage.record(e);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { fullBucket, takeToken, type BucketDecision, type BucketPolicy } from '../../src/domain/limits/token-bucket';
+import { fullBucket, takeFromAll, takeToken, takeTokens, type BucketDecision, type BucketPolicy, type BucketState } from '../../src/domain/limits/token-bucket';
 import { estimateTokens } from '../../src/domain/limits/token-estimate';
 
 const policy = fc.record({ capacity: fc.integer({ min: 1, max: 50 }), windowMs: fc.integer({ min: 1, max: 600_000 }) });
@@ -102,6 +102,82 @@ describe('takeToken', () => {
     expect(first!.allowed).toBe(true);
     expect(second).toMatchObject({ allowed: false, retryAfterMs: 82_484 });
     expect(takeToken(p, second!.state, 1_706 + 82_484).allowed).toBe(true);
+  });
+});
+
+describe('takeTokens (N at once) and takeFromAll', () => {
+  const bigPolicy = fc.record({ capacity: fc.integer({ min: 1, max: 100_000 }), windowMs: fc.integer({ min: 1, max: 600_000 }) });
+  const takes = fc.array(fc.tuple(fc.integer({ min: -FIVE_MIN, max: FIVE_MIN }), fc.double({ min: 0, max: 1.5, noNaN: true })), { maxLength: 100 });
+
+  it('never grants more tokens than capacity + refill over the time span, whatever the clock and the costs', () => {
+    fc.assert(
+      fc.property(bigPolicy, start, takes, (p, t0, steps) => {
+        let state = fullBucket(p, t0);
+        let now = t0;
+        let granted = 0;
+        let latest = t0;
+        for (const [dt, share] of steps) {
+          now += dt;
+          latest = Math.max(latest, now);
+          const cost = Math.round(share * p.capacity);
+          const d = takeTokens(p, state, now, cost);
+          if (d.allowed) granted += cost;
+          state = d.state;
+        }
+        expect(granted).toBeLessThanOrEqual(p.capacity + (p.capacity * (latest - t0)) / p.windowMs + 1e-6 * p.capacity);
+      }),
+    );
+  });
+
+  it('refuses any cost above the capacity, and reports whole non-negative waits and resets', () => {
+    fc.assert(
+      fc.property(bigPolicy, start, fc.integer({ min: 1, max: 1_000 }), (p, t0, extra) => {
+        const full = fullBucket(p, t0);
+        const d = takeTokens(p, full, t0, p.capacity + extra);
+        expect(d.allowed).toBe(false);
+        expect(d.retryAfterMs).toBeGreaterThan(0);
+        const all = takeTokens(p, full, t0, p.capacity);
+        expect(all).toMatchObject({ allowed: true, remaining: 0 });
+        expect(Number.isInteger(all.resetMs)).toBe(true);
+        // After resetMs the bucket is full again.
+        expect(takeTokens(p, all.state, t0 + all.resetMs, p.capacity).allowed).toBe(true);
+      }),
+    );
+  });
+
+  it('takeFromAll takes every cost when each bucket holds it, and nothing at all otherwise', () => {
+    const bucket = fc.record({ policy: bigPolicy, fill: fc.double({ min: 0, max: 1, noNaN: true }), share: fc.double({ min: 0, max: 1.2, noNaN: true }) });
+    fc.assert(
+      fc.property(fc.array(bucket, { minLength: 1, maxLength: 4 }), start, fc.nat(120_000), (specs, t0, dt) => {
+        const now = t0 + dt;
+        const input = specs.map((b) => ({
+          policy: b.policy,
+          state: { tokens: b.fill * b.policy.capacity, updatedAt: t0 } satisfies BucketState,
+          cost: Math.round(b.share * b.policy.capacity),
+        }));
+        const combined = takeFromAll(input, now);
+        const alone = input.map((b) => takeTokens(b.policy, b.state, now, b.cost));
+        expect(combined.allowed).toBe(alone.every((d) => d.allowed));
+        combined.decisions.forEach((d, i) => {
+          const b = input[i]!;
+          const expected = combined.allowed ? alone[i]! : takeTokens(b.policy, b.state, now, 0);
+          expect(d.state).toEqual(expected.state);
+          expect(d.allowed).toBe(alone[i]!.allowed);
+          expect(d.retryAfterMs).toBe(alone[i]!.retryAfterMs);
+        });
+      }),
+    );
+  });
+
+  it('examples: 30 + 70 of 100 fit, one more does not; a refused take leaves the bucket as it was', () => {
+    const p = { capacity: 100, windowMs: 60_000 };
+    const a = takeTokens(p, fullBucket(p, 0), 0, 30);
+    const b = takeTokens(p, a.state, 0, 70);
+    const c = takeTokens(p, b.state, 0, 1);
+    expect([a.remaining, b.remaining, c.allowed, c.retryAfterMs, b.resetMs]).toEqual([70, 0, false, 600, 60_000]);
+    const d = takeFromAll([{ policy: p, state: a.state, cost: 1 }, { policy: { capacity: 1, windowMs: 1_000 }, state: { tokens: 0, updatedAt: 0 }, cost: 1 }], 0);
+    expect(d.allowed).toBe(false);
+    expect(d.decisions.map((x) => x.remaining)).toEqual([70, 0]);
   });
 });
 

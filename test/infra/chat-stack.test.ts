@@ -59,7 +59,7 @@ let prod: Resources;
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'cloud-sayings-chat-infra-'));
   // Every bundle the stack deploys: the route functions and the deploy-time seeding function.
-  for (const name of [...FUNCTION_NAMES, 'seed-collection']) {
+  for (const name of [...FUNCTION_NAMES, 'seed-collection', 'gateway']) {
     fs.mkdirSync(path.join(work, 'lambda', name), { recursive: true });
     fs.writeFileSync(path.join(work, 'lambda', name, 'index.js'), 'exports.handler = async () => ({ statusCode: 200 });\n');
   }

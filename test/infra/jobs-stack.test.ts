@@ -32,7 +32,7 @@ let bedrock: Resources;
 
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-jobs-infra-'));
-  for (const name of [...FUNCTION_NAMES, 'seed-collection']) {
+  for (const name of [...FUNCTION_NAMES, 'seed-collection', 'gateway']) {
     fs.mkdirSync(path.join(work, 'lambda', name), { recursive: true });
     fs.writeFileSync(path.join(work, 'lambda', name, 'index.js'), 'exports.handler = async () => ({});\n');
   }

@@ -13,8 +13,8 @@ interface Statement {
   Resource: unknown;
 }
 
-// Every bundle the stack deploys: the functions of infra/functions.ts and the deploy-time seeding function.
-const HANDLERS = [...FUNCTION_NAMES, 'seed-collection'];
+// Every bundle the stack deploys: the functions of infra/functions.ts, the deploy-time seeding function and the gateway.
+const HANDLERS = [...FUNCTION_NAMES, 'seed-collection', 'gateway'];
 let dev: Resources;
 let withRedis: Resources;
 

@@ -28,8 +28,9 @@ type FunctionName = (typeof FUNCTION_NAMES)[number];
 /** The functions that call models: they alone read the provider keys and may call Bedrock. */
 const CALLS_MODELS: ReadonlySet<FunctionName> = new Set(['get-saying', 'chat']);
 /** Functions that serve no route (asserted in their own suites), whose bundles the stack still needs. */
-const OTHER_BUNDLES = ['seed-collection'] as const;
-const OTHER_FUNCTION_IDS = /^CollectionSeed/;
+const OTHER_BUNDLES = ['seed-collection', 'gateway'] as const;
+/** Functions that serve no API Gateway route: the deploy-time seed, and the gateway on its function URL (gateway-stack.test.ts). */
+const OTHER_FUNCTION_IDS = /^(CollectionSeed|Gateway)/;
 /** Asserted in test/infra/jobs-stack.test.ts; this file leaves them out. */
 const JOB_FUNCTION_NAMES = ['submit-job', 'get-job', 'job-worker'] as const;
 const isJobResource = (id: string) => /^(SubmitJob|GetJob|JobWorker)/.test(id);
@@ -446,7 +447,8 @@ describe('IAM', () => {
   it('PutMetricData is granted only when asked for (the metrics are EMF log lines)', () => {
     const put = (result: typeof dev) => allStatements(result.resources).filter(({ statement }) => actionsOf(statement).includes('cloudwatch:PutMetricData'));
     expect(put(dev)).toHaveLength(0);
-    expect(put(extras)).toHaveLength(FUNCTION_NAMES.length + JOB_FUNCTION_NAMES.length);
+    // The route functions, the job functions (jobs-stack.test.ts) and the gateway's (gateway-stack.test.ts).
+    expect(put(extras)).toHaveLength(FUNCTION_NAMES.length + JOB_FUNCTION_NAMES.length + 1);
   });
 });
 
@@ -492,6 +494,9 @@ describe('alarms and dashboard', () => {
         'cloud-sayings-dev-api-latency-p95',
         'cloud-sayings-dev-api-5xx-rate',
         'cloud-sayings-dev-hourly-cost',
+        // The gateway's own (gateway-stack.test.ts).
+        'cloud-sayings-dev-gateway-errors',
+        'cloud-sayings-dev-gateway-throttles',
       ].sort(),
     );
     const topicId = ofType(dev.resources, 'AWS::SNS::Topic')[0]?.[0];

@@ -1,4 +1,6 @@
 import { OfflineLlmProvider } from '../../src/adapters/offline/offline-llm-provider';
+import { createNodeHttpFetch } from '../../src/adapters/providers/shared/node-http-fetch';
+import { OpenAiHttpLlmProvider } from '../../src/adapters/providers/openai/openai-http-llm-provider';
 import { OpenAiLlmProvider } from '../../src/adapters/providers/openai/openai-llm-provider';
 import type { LlmMessage } from '../../src/ports/llm-provider';
 import { llmProviderContract } from '../contracts/llm-provider.contract';
@@ -33,6 +35,22 @@ llmProviderContract('OpenAiLlmProvider (real SDK, wire fake)', {
   make: (seed) => {
     const key = `sk-contract-${seed}-${++instances}`;
     return new OpenAiLlmProvider({ apiKey: async () => key, baseURL: fake.url, clock: { now: () => Date.now(), monotonicMs: () => 0 } });
+  },
+  model: 'gpt-4.1-mini',
+});
+
+llmProviderContract('OpenAiLlmProvider (real SDK over the node:http fetch, wire fake)', {
+  make: (seed) => {
+    const key = `sk-contract-${seed}-${++instances}`;
+    return new OpenAiLlmProvider({ apiKey: async () => key, baseURL: fake.url, clock: { now: () => Date.now(), monotonicMs: () => 0 }, fetch: createNodeHttpFetch() });
+  },
+  model: 'gpt-4.1-mini',
+});
+
+llmProviderContract('OpenAiHttpLlmProvider (node:http without the SDK, wire fake)', {
+  make: (seed) => {
+    const key = `sk-contract-${seed}-${++instances}`;
+    return new OpenAiHttpLlmProvider({ apiKey: async () => key, baseURL: fake.url, clock: { now: () => Date.now(), monotonicMs: () => 0 } });
   },
   model: 'gpt-4.1-mini',
 });

@@ -1,4 +1,7 @@
 import { OpenAiLlmProvider } from '../../src/adapters/providers/openai/openai-llm-provider';
+import { OpenAiHttpLlmProvider } from '../../src/adapters/providers/openai/openai-http-llm-provider';
+import { createNodeHttpFetch } from '../../src/adapters/providers/shared/node-http-fetch';
+import type { LlmProvider } from '../../src/ports/llm-provider';
 import type { Clock } from '../../src/ports/clock';
 import type { LlmRequest, LlmStreamEvent } from '../../src/ports/llm-provider';
 import { startOpenAiFake, type FakeServer } from '../support/fakes/openai-fake';
@@ -16,8 +19,21 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 beforeEach(() => fake.reset());
 
-const provider = (apiKey: () => Promise<string | undefined> = async () => KEY, baseURL = fake.url) =>
-  new OpenAiLlmProvider({ apiKey, baseURL, clock });
+type ApiKey = () => Promise<string | undefined>;
+
+/*
+ * Every case runs on each way of speaking to OpenAI: the SDK on its built-in fetch (undici), the SDK on the
+ * node:http fetch, and the SDK-free node:http client the composition root uses (ADR 0015). Same wire, same errors.
+ */
+const nodeFetch = createNodeHttpFetch();
+const IMPLEMENTATIONS: readonly (readonly [string, boolean, (apiKey: ApiKey, baseURL: string) => LlmProvider])[] = [
+  ['the SDK over its built-in fetch', true, (apiKey, baseURL) => new OpenAiLlmProvider({ apiKey, baseURL, clock })],
+  ['the SDK over the node:http fetch', true, (apiKey, baseURL) => new OpenAiLlmProvider({ apiKey, baseURL, clock, fetch: nodeFetch })],
+  ['node:http without the SDK', false, (apiKey, baseURL) => new OpenAiHttpLlmProvider({ apiKey, baseURL, clock })],
+];
+
+describe.each(IMPLEMENTATIONS)('OpenAI over %s', (_name, isSdk, make) => {
+const provider = (apiKey: ApiKey = async () => KEY, baseURL = fake.url) => make(apiKey, baseURL);
 
 const request = (overrides: Partial<LlmRequest> = {}): LlmRequest => ({
   model: 'gpt-4.1-mini',
@@ -33,7 +49,7 @@ const request = (overrides: Partial<LlmRequest> = {}): LlmRequest => ({
   ...overrides,
 });
 
-describe('OpenAiLlmProvider.generate against the wire fake', () => {
+describe('generate against the wire fake', () => {
   it('maps the answer, its usage and finish reason, and sends only the expected fields', async () => {
     fake.script({ kind: 'ok', text: 'SQS: patience as a service.', usage: { inputTokens: 31, outputTokens: 9 } });
     const result = await provider().generate(request());
@@ -42,7 +58,8 @@ describe('OpenAiLlmProvider.generate against the wire fake', () => {
     const [sent] = fake.requests;
     expect(sent).toMatchObject({ method: 'POST', path: '/v1/chat/completions' });
     expect(sent?.headers.authorization).toBe(`Bearer ${KEY}`);
-    expect(sent?.headers['x-stainless-retry-count']).toBe('0');
+    if (isSdk) expect(sent?.headers['x-stainless-retry-count']).toBe('0');
+    expect(sent?.headers['content-type']).toMatch(/^application\/json/);
     expect(sent?.body).toEqual({ model: 'gpt-4.1-mini', messages: request().messages, max_tokens: 120, temperature: 0.4 });
   });
 
@@ -81,7 +98,7 @@ describe('OpenAiLlmProvider.generate against the wire fake', () => {
   });
 });
 
-describe('OpenAiLlmProvider.stream against the wire fake', () => {
+describe('stream against the wire fake', () => {
   it('yields the deltas, then one finish with the final chunk’s usage', async () => {
     fake.script({ kind: 'ok', deltas: ['Lambda ', 'runs ', 'when ', 'asked.'], usage: { inputTokens: 40, outputTokens: 4 } });
     const events = await collect(provider().stream(request()));
@@ -119,7 +136,8 @@ describe('OpenAiLlmProvider.stream against the wire fake', () => {
     fake.script({ kind: 'cut-stream', afterChunks: 2 });
     const events: LlmStreamEvent[] = [];
     const error = await failure(collect(provider().stream(request()), events));
-    expect(error).toMatchObject({ kind: 'unavailable', message: 'openai connection failed (UND_ERR_SOCKET)' });
+    expect(error.kind).toBe('unavailable');
+    expect(error.message).toMatch(/^openai connection failed \((UND_ERR_SOCKET|ECONNRESET)\)$/);
     expect(events.map((e) => e.type)).toEqual(['text-delta', 'text-delta']);
   });
 
@@ -143,7 +161,7 @@ describe('OpenAiLlmProvider.stream against the wire fake', () => {
   });
 });
 
-describe('OpenAiLlmProvider faults particular to OpenAI', () => {
+describe('faults particular to OpenAI', () => {
   it('reads retry-after-ms, and an HTTP-date Retry-After against the clock', async () => {
     fake.script({ kind: 'status', status: 429, headers: { 'retry-after-ms': '1500' } });
     expect((await failure(provider().generate(request()))).details.retryAfterMs).toBe(1500);
@@ -175,4 +193,5 @@ describeVendorFaults({
     ['500', { kind: 'status', status: 500, body: { error: { message: CANARY } } }],
   ],
   cutAfterChunks: 1,
+});
 });

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Clock } from '../../ports/clock';
 import type { Logger } from '../../ports/logger';
 import type { MetricsSink } from '../../ports/metrics-sink';
-import { RateLimiterError, type RateDecision, type RateLimiter, type RatePolicy } from '../../ports/rate-limiter';
+import { RateLimiterError, type RateDecision, type RateDecisions, type RateLimiter, type RatePolicy, type RateTake } from '../../ports/rate-limiter';
 import { SystemClock } from '../system/system-clock';
 import { DEFAULT_PROBE_INTERVAL_MS, RedisAvailability } from './redis-availability';
 import { TAKE_TOKEN_LUA, TAKE_TOKEN_SHA } from './take-token-script';
@@ -50,34 +50,52 @@ export class RedisRateLimiter implements RateLimiter {
     });
   }
 
-  async take(key: string, policy: RatePolicy): Promise<RateDecision> {
-    if (!this.availability.shouldAttempt(this.redis.status)) return this.fallback.take(key, policy);
-    let decision: RateDecision;
-    try {
-      decision = toDecision(await this.runScript(this.keyPrefix + key, policy), policy.limit);
-    } catch (error) {
-      this.availability.failed(error);
-      return this.fallback.take(key, policy);
-    }
-    this.availability.succeeded();
+  async take(key: string, policy: RatePolicy, tokens = 1): Promise<RateDecision> {
+    const { decisions } = await this.takeAll([{ key, policy, tokens }]);
+    const [decision] = decisions;
+    if (!decision) throw new RateLimiterError('one take gives one decision');
     return decision;
   }
 
-  /** EVALSHA sends 40 bytes instead of the script; a server that has not seen it yet (or restarted) gets EVAL. */
-  private async runScript(bucketKey: string, policy: RatePolicy): Promise<unknown> {
+  /** One script call for every bucket, so a request's RPM and TPM cost one round trip and are taken together. */
+  async takeAll(takes: readonly RateTake[]): Promise<RateDecisions> {
+    if (!this.availability.shouldAttempt(this.redis.status)) return this.fallback.takeAll(takes);
+    let decisions: RateDecisions;
     try {
-      return await this.redis.evalsha(TAKE_TOKEN_SHA, 1, bucketKey, policy.limit, policy.windowMs);
+      decisions = toDecisions(await this.runScript(takes), takes);
+    } catch (error) {
+      this.availability.failed(error);
+      return this.fallback.takeAll(takes);
+    }
+    this.availability.succeeded();
+    return decisions;
+  }
+
+  /** EVALSHA sends 40 bytes instead of the script; a server that has not seen it yet (or restarted) gets EVAL. */
+  private async runScript(takes: readonly RateTake[]): Promise<unknown> {
+    const keys = takes.map((t) => this.keyPrefix + t.key);
+    const args = takes.flatMap((t) => [t.policy.limit, t.policy.windowMs, t.tokens]);
+    try {
+      return await this.redis.evalsha(TAKE_TOKEN_SHA, keys.length, ...keys, ...args);
     } catch (error) {
       if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
-      return this.redis.eval(TAKE_TOKEN_LUA, 1, bucketKey, policy.limit, policy.windowMs);
+      return this.redis.eval(TAKE_TOKEN_LUA, keys.length, ...keys, ...args);
     }
   }
 }
 
-function toDecision(reply: unknown, limit: number): RateDecision {
-  const [allowed, remaining, retryAfterMs] = Array.isArray(reply) ? (reply as readonly unknown[]) : [];
-  if (typeof allowed !== 'number' || typeof remaining !== 'number' || typeof retryAfterMs !== 'number') {
+function toDecisions(reply: unknown, takes: readonly RateTake[]): RateDecisions {
+  const values = Array.isArray(reply) ? (reply as readonly unknown[]) : [];
+  if (values.length !== 1 + 4 * takes.length || !values.every((v) => typeof v === 'number')) {
     throw new RateLimiterError('The token-bucket script gave an unexpected reply');
   }
-  return { allowed: allowed === 1, limit, remaining, retryAfterMs };
+  const n = values as readonly number[];
+  const decisions = takes.map((t, i): RateDecision => ({
+    allowed: n[1 + 4 * i] === 1,
+    limit: t.policy.limit,
+    remaining: n[2 + 4 * i] ?? 0,
+    retryAfterMs: n[3 + 4 * i] ?? 0,
+    resetMs: n[4 + 4 * i] ?? 0,
+  }));
+  return { allowed: n[0] === 1, decisions };
 }

@@ -6,6 +6,7 @@ import type { Clock } from '../../ports/clock';
 import type { Logger } from '../../ports/logger';
 import { LlmProviderError, type LlmProvider, type LlmRequest, type LlmResult, type LlmStreamEvent } from '../../ports/llm-provider';
 import type { RandomSource } from '../../ports/random-source';
+import { attemptSignal, type AttemptSignal } from './attempt-signal';
 
 export interface ResilienceSettings {
   readonly maxAttempts: number;
@@ -100,45 +101,54 @@ export class ResilientLlmProvider implements LlmProvider {
     this.budget = depositRequest(this.settings.retryBudget, this.budget);
     const deadline = this.clock.monotonicMs() + (request.timeoutMs ?? this.settings.defaultTimeoutMs);
     for (let attempt = 0; ; attempt++) {
-      const signal = this.attemptSignal(request.signal, deadline);
+      const attemptSignal = this.attemptSignal(request.signal, deadline);
+      const signal = attemptSignal.signal;
       let started = false;
+      let iterator: AsyncIterator<LlmStreamEvent> | undefined;
       try {
-        const events = await this.circuit.execute(async () => {
-          const iterator = this.inner.stream({ ...request, signal })[Symbol.asyncIterator]();
-          const first = await iterator.next();
-          return { iterator, first };
-        });
+        const events = await this.circuit.execute(() =>
+          unlessCallerGaveUp(request.signal, async () => {
+            iterator = this.inner.stream({ ...request, signal })[Symbol.asyncIterator]();
+            const first = await iterator.next();
+            return { iterator, first };
+          }),
+        );
         if (!events.first.done) {
           started = true;
           yield events.first.value;
           for (let next = await events.iterator.next(); !next.done; next = await events.iterator.next()) yield next.value;
         }
+        iterator = undefined;
         return;
       } catch (error) {
-        const mapped = toProviderError(error, this.name, signal);
+        const mapped = toProviderError(error instanceof CallerGaveUp ? error.original : error, this.name, signal);
         if (started) throw mapped;
         const delay = this.retryDelay(mapped, attempt, deadline, request.signal);
         if (delay === undefined) throw this.final(mapped, deadline);
         await sleep(delay, undefined, request.signal ? { signal: request.signal } : undefined).catch(() => {
           throw this.final(mapped, deadline);
         });
+      } finally {
+        // A consumer that stopped early (or a failed attempt) lets go of the provider's stream, and of the timer.
+        if (iterator) await iterator.return?.().catch(() => undefined);
+        attemptSignal.release();
       }
     }
   }
 
   private async attempt<T>(request: LlmRequest, deadline: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const signal = this.attemptSignal(request.signal, deadline);
+    const { signal, release } = this.attemptSignal(request.signal, deadline);
     try {
-      return await this.circuit.execute(() => call(signal));
+      return await this.circuit.execute(() => unlessCallerGaveUp(request.signal, () => call(signal)));
     } catch (error) {
-      throw toProviderError(error, this.name, signal);
+      throw toProviderError(error instanceof CallerGaveUp ? error.original : error, this.name, signal);
+    } finally {
+      release();
     }
   }
 
-  private attemptSignal(caller: AbortSignal | undefined, deadline: number): AbortSignal {
-    const left = Math.max(1, Math.floor(deadline - this.clock.monotonicMs()));
-    const timeout = AbortSignal.timeout(left);
-    return caller ? AbortSignal.any([caller, timeout]) : timeout;
+  private attemptSignal(caller: AbortSignal | undefined, deadline: number): AttemptSignal {
+    return attemptSignal(caller, Math.max(1, Math.floor(deadline - this.clock.monotonicMs())));
   }
 
   /** The wait before the next attempt, or undefined when there must be none. */
@@ -160,6 +170,26 @@ export class ResilientLlmProvider implements LlmProvider {
       return new LlmProviderError('timeout', `${this.name} did not answer before the deadline`, { provider: this.name, cause: mapped });
     }
     return mapped;
+  }
+}
+
+/**
+ * A failure that happened because the caller gave up — its signal fired: a client that went away, a deadline of
+ * its own. It says nothing about the provider's health, so the circuit must not count it: ten clients leaving at
+ * once would otherwise open the circuit for everybody.
+ */
+class CallerGaveUp extends Error {
+  override readonly name = 'CallerGaveUp';
+  constructor(readonly original: unknown) {
+    super('the caller gave up');
+  }
+}
+
+async function unlessCallerGaveUp<T>(caller: AbortSignal | undefined, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw caller?.aborted ? new CallerGaveUp(error) : error;
   }
 }
 

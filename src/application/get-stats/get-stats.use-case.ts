@@ -2,6 +2,7 @@ import type { Vendor } from '../../domain/catalog/model-catalog';
 import { rankByScore, wilsonLowerBound, approvalRate } from '../../domain/feedback/scoring';
 import { formatSource } from '../../domain/sayings/attribution';
 import { aggregateStats, type ModelStats, type StatsTotals } from '../../domain/stats/aggregate';
+import type { ChannelStats } from '../../domain/stats/channels';
 import type { Clock } from '../../ports/clock';
 import type { FeedbackRepo } from '../../ports/feedback-repo';
 import type { SayingRepo } from '../../ports/saying-repo';
@@ -32,6 +33,8 @@ export interface StatsView {
   readonly window: { readonly from: number; readonly to: number };
   readonly totals: StatsTotals;
   readonly models: readonly (ModelStats & { readonly offline: boolean })[];
+  /** Traffic by channel (`sayings`, `sayings-build`, `gateway`), over the same entries as the totals. */
+  readonly channels: readonly ChannelStats[];
   readonly topSayings: readonly TopSaying[];
 }
 
@@ -81,6 +84,7 @@ export class GetStatsUseCase {
       window: range,
       totals: summary.totals,
       models: summary.models.map((m) => ({ ...m, offline: !m.live })),
+      channels: summary.channels,
       topSayings,
     };
   }

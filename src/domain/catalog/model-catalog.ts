@@ -16,7 +16,10 @@ export interface ModelSpec {
   readonly vendorModelId: string;
   readonly inputPrice: NanoUsdPerToken;
   readonly outputPrice: NanoUsdPerToken;
+  /** Output tokens per sayings call. */
   readonly maxTokens: number;
+  /** The model's own output limit, which gateway requests are clamped to (`maxTokens` when absent). */
+  readonly maxOutputTokens?: number;
   readonly temperature: number;
   readonly timeoutMs: number;
   /** Relative strength, used by cost-aware choice: higher is stronger. */
@@ -35,30 +38,30 @@ export type ModelCatalog = ReadonlyMap<string, ModelSpec>;
 const DEFAULT_SPECS: readonly ModelSpec[] = [
   {
     key: 'haiku', vendor: 'anthropic', displayName: 'Claude Haiku 4.5', vendorModelId: 'claude-haiku-4-5',
-    inputPrice: 2_500, outputPrice: 2_500, maxTokens: 400, temperature: 0.9, timeoutMs: 10_000, tier: 2,
+    inputPrice: 2_500, outputPrice: 2_500, maxTokens: 400, maxOutputTokens: 64_000, temperature: 0.9, timeoutMs: 10_000, tier: 2,
   },
   {
     key: 'sonnet', vendor: 'anthropic', displayName: 'Claude Sonnet 4.5', vendorModelId: 'claude-sonnet-4-5',
-    inputPrice: 15_000, outputPrice: 15_000, maxTokens: 400, temperature: 0.9, timeoutMs: 20_000, tier: 4,
+    inputPrice: 15_000, outputPrice: 15_000, maxTokens: 400, maxOutputTokens: 64_000, temperature: 0.9, timeoutMs: 20_000, tier: 4,
   },
   {
     key: 'gpt-4.1', vendor: 'openai', displayName: 'GPT-4.1', vendorModelId: 'gpt-4.1',
-    inputPrice: 5_000, outputPrice: 5_000, maxTokens: 400, temperature: 0.9, timeoutMs: 20_000, tier: 3,
+    inputPrice: 5_000, outputPrice: 5_000, maxTokens: 400, maxOutputTokens: 32_768, temperature: 0.9, timeoutMs: 20_000, tier: 3,
   },
   {
     key: 'gpt-4.1-mini', vendor: 'openai', displayName: 'GPT-4.1-mini', vendorModelId: 'gpt-4.1-mini',
-    inputPrice: 1_000, outputPrice: 1_000, maxTokens: 400, temperature: 0.9, timeoutMs: 10_000, tier: 1,
+    inputPrice: 1_000, outputPrice: 1_000, maxTokens: 400, maxOutputTokens: 32_768, temperature: 0.9, timeoutMs: 10_000, tier: 1,
   },
   {
     key: 'bedrock-claude-3-sonnet', vendor: 'bedrock', displayName: 'Claude 3 Sonnet (Bedrock)',
     vendorModelId: 'anthropic.claude-3-sonnet-20240229-v1:0',
-    inputPrice: 3_000, outputPrice: 15_000, maxTokens: 400, temperature: 0.9, timeoutMs: 20_000, tier: 3,
+    inputPrice: 3_000, outputPrice: 15_000, maxTokens: 400, maxOutputTokens: 4_096, temperature: 0.9, timeoutMs: 20_000, tier: 3,
     bedrockApi: 'converse',
   },
   {
     key: 'bedrock-claude-3-haiku', vendor: 'bedrock', displayName: 'Claude 3 Haiku (Bedrock)',
     vendorModelId: 'anthropic.claude-3-haiku-20240307-v1:0',
-    inputPrice: 250, outputPrice: 1_250, maxTokens: 400, temperature: 0.9, timeoutMs: 10_000, tier: 1,
+    inputPrice: 250, outputPrice: 1_250, maxTokens: 400, maxOutputTokens: 4_096, temperature: 0.9, timeoutMs: 10_000, tier: 1,
     bedrockApi: 'invoke-claude',
   },
 ];

@@ -3,6 +3,7 @@ import { nanoToUsd, sumNano } from '../cost/money';
 import type { FeedbackRecord } from '../feedback/feedback-record';
 import { approvalRate } from '../feedback/scoring';
 import { isUserRequest, type UsageEntry } from '../usage/usage-entry';
+import { channelBreakdown, type ChannelStats } from './channels';
 import { summarizeLatency, type LatencySummary } from './percentiles';
 
 export interface StatsFilter {
@@ -45,6 +46,8 @@ export interface StatsTotals {
 export interface StatsSummary {
   readonly totals: StatsTotals;
   readonly models: readonly ModelStats[];
+  /** The totals' entries by channel: sayings, their background builds, the gateway. */
+  readonly channels: readonly ChannelStats[];
 }
 
 const inWindow = (at: number, f: StatsFilter): boolean => at >= f.from && at <= f.to;
@@ -87,7 +90,7 @@ export function aggregateStats(
   const rows = models
     .filter((m) => matches(filter, m.vendor, m.key))
     .map((m) => modelRow(m, isLive(m.key), usage, votes));
-  return { totals, models: rows };
+  return { totals, models: rows, channels: channelBreakdown(usage) };
 }
 
 function modelRow(spec: ModelSpec, live: boolean, usage: readonly UsageEntry[], votes: readonly FeedbackRecord[]): ModelStats {

@@ -37,6 +37,12 @@ export interface UsageEntry {
   readonly cacheHit: boolean;
   readonly status: 'ok' | 'error';
   readonly spend: UsageSpend | undefined;
+  /** Gateway requests: the HTTP status answered (200 for a stream, even one that ended in an in-band error). */
+  readonly httpStatus?: number;
+  /** Gateway requests that failed: the error code the client saw (`upstream_timeout`, `client_closed`, …). */
+  readonly errorCode?: string;
+  /** A stream cut short (client gone, upstream failed mid-way): its spend covers what was produced. */
+  readonly partial?: boolean;
 }
 
 export const isUserRequest = (e: UsageEntry): boolean => !BACKGROUND_CHANNELS.has(e.channel);

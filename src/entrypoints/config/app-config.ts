@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { jobsAwsShape, jobsSharedShape } from './jobs-config';
 import { keysAwsShape, keysLocalShape, keysSharedShape } from './keys-config';
 import { chatAwsShape, chatShape } from './chat-config';
+import { gatewayConfigShape } from './gateway-config';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -47,6 +48,7 @@ const sharedShape = {
     REDIS_KEY_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, { error: 'must be 1–64 of A-Z a-z 0-9 _ . : -' }).optional(),
     ...keysSharedShape,
     ...chatShape,
+    ...gatewayConfigShape,
 };
 
 const latencyRange = (c: { OFFLINE_MIN_LATENCY_MS: number; OFFLINE_MAX_LATENCY_MS: number }) => c.OFFLINE_MIN_LATENCY_MS <= c.OFFLINE_MAX_LATENCY_MS;

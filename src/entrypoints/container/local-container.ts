@@ -35,6 +35,7 @@ import { bindLocalJobs } from './jobs-bindings';
 import { bindKeys, bindLocalKeys } from './keys-bindings';
 import type { ApiKeyState } from '../../adapters/memory/api-key-state';
 import { bindChat } from './chat-bindings';
+import { bindGateway } from './gateway-bindings';
 import { TOKENS as T } from './tokens';
 
 export interface LocalRuntime {
@@ -132,4 +133,5 @@ export function bindApplication(c: Container, config: AppConfig): void {
   c.bind(T.GetHealth).toResolvedValue((m: ModelDirectory, s: SayingRepo) => new GetHealthUseCase(m, s), [T.ModelDirectory, T.SayingRepo]);
   c.bind(T.SeedCollection).toResolvedValue((s: SayingRepo, l: Logger) => new SeedCollectionUseCase(s, l), [T.SayingRepo, T.Logger]);
   bindKeys(c, config);
+  bindGateway(c, config);
 }

@@ -54,10 +54,19 @@ export function buildModelProviders(deps: ProviderDeps): ModelProviders {
   const live: Partial<Record<Vendor, LlmProvider>> = {};
   // Each vendor's adapter module (and its SDK) is loaded on the provider's first call (LazyLlmProvider).
   if (deps.configured.openai) {
+    const settings = { apiKey: () => secrets.get(OPENAI_KEY), baseURL: config.OPENAI_BASE_URL, clock };
     live.openai = resilient(
       new LazyLlmProvider('openai', async () => {
-        const { OpenAiLlmProvider } = await import('../../adapters/providers/openai/openai-llm-provider.js');
-        return new OpenAiLlmProvider({ apiKey: () => secrets.get(OPENAI_KEY), baseURL: config.OPENAI_BASE_URL, clock });
+        if (config.OPENAI_CLIENT === 'sdk') {
+          const [{ OpenAiLlmProvider }, { createNodeHttpFetch }] = await Promise.all([
+            import('../../adapters/providers/openai/openai-llm-provider.js'),
+            import('../../adapters/providers/shared/node-http-fetch.js'),
+          ]);
+          return new OpenAiLlmProvider({ ...settings, fetch: createNodeHttpFetch() });
+        }
+        // No SDK at all on this path (ADR 0015).
+        const { OpenAiHttpLlmProvider } = await import('../../adapters/providers/openai/openai-http-llm-provider.js');
+        return new OpenAiHttpLlmProvider(settings);
       }),
     );
   }

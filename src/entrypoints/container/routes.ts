@@ -5,6 +5,7 @@ import { jobRoutes } from '../http/routes/jobs/jobs.routes';
 import { hasJobs } from './jobs-bindings';
 import { resolveKeyRoutes } from './keys-bindings';
 import { chatRoutesFrom } from './chat-bindings';
+import { resolveGatewayRoutes } from './gateway-bindings';
 import { TOKENS as T } from './tokens';
 
 /**
@@ -25,5 +26,6 @@ export function resolveRoutes(c: Container): readonly ApiRoute[] {
     ...(hasJobs(c) ? jobRoutes({ submitJob: c.get(T.SubmitJob), getJob: c.get(T.GetJob), bodyLimitBytes: config.BODY_LIMIT_BYTES }) : []),
     ...resolveKeyRoutes(c),
     ...chatRoutesFrom(c),
+    ...(c.isBound(T.GatewayKeys) ? resolveGatewayRoutes(c) : []),
   ];
 }

@@ -45,4 +45,10 @@ export const TOKENS = {
   ChatSendMessage: Symbol.for('ChatSendMessage'),
   ChatGetHistory: Symbol.for('ChatGetHistory'),
   ChatClearSession: Symbol.for('ChatClearSession'),
+  GatewayAdmission: Symbol.for('GatewayAdmission'),
+  GatewayCache: Symbol.for('GatewayCache'),
+  GatewaySettlement: Symbol.for('GatewaySettlement'),
+  GatewayChat: Symbol.for('GatewayChat'),
+  GatewayModels: Symbol.for('GatewayModels'),
+  GatewayUsage: Symbol.for('GatewayUsage'),
 } as const;

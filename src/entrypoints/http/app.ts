@@ -2,7 +2,8 @@ import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from '../../ports/logger';
 import { errorResponse } from './core/error-response';
-import type { HttpRequest, HttpResponse, Route } from './core/http-types';
+import { isStreamResponse, type HttpRequest, type HttpResponse, type Route } from './core/http-types';
+import { writeStream } from './core/node-stream';
 import { declaredLengthTooLarge } from './core/json-body';
 import { HttpError } from './http-error';
 import { accessLog, requestId } from './middleware';
@@ -18,6 +19,13 @@ export interface AppDeps {
   readonly trustProxy: boolean;
   /** Built web pages (dist/web); when set, / and /dashboard serve them instead of the JSON index. */
   readonly webDir?: string;
+  /** Errors under a path prefix in another API's shape (the gateway's `/v1/` answers as OpenAI does). */
+  readonly errorShapes?: readonly ErrorShape[];
+}
+
+export interface ErrorShape {
+  readonly prefix: string;
+  respond(error: unknown, requestId: string): HttpResponse;
 }
 
 /** The Express door of the local server: short middleware chains, the shared routes, one error mapper. */
@@ -45,26 +53,36 @@ export function createApp(deps: AppDeps): Express {
     res.json({ name: 'Cloud Sayings', endpoints: deps.routes.map((r) => `${r.method} ${r.path}`) });
   });
 
-  const rawBody = [limitDeclaredLength(deps.bodyLimitBytes), express.raw({ type: () => true, limit: deps.bodyLimitBytes })];
+  const rawBody = (limit: number) => [limitDeclaredLength(limit), express.raw({ type: () => true, limit })];
   const byPath = new Map<string, string[]>();
-  for (const { method, path, route } of deps.routes) {
+  for (const { method, path, route, bodyLimitBytes } of deps.routes) {
     const expressPath = path.replace(/\{(\w+)\}/g, ':$1');
     if (method === 'GET' || method === 'DELETE') app[method === 'GET' ? 'get' : 'delete'](expressPath, serve(route));
-    else app[method === 'POST' ? 'post' : method === 'PUT' ? 'put' : 'patch'](expressPath, ...rawBody, serve(route));
+    else app[method === 'POST' ? 'post' : method === 'PUT' ? 'put' : 'patch'](expressPath, ...rawBody(bodyLimitBytes ?? deps.bodyLimitBytes), serve(route));
     byPath.set(expressPath, [...(byPath.get(expressPath) ?? []), method]);
   }
   for (const [path, methods] of byPath) app.all(path, methodNotAllowed(methods));
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}.`)));
-  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+  app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
-    send(res, errorResponse(error, String(res.locals.requestId ?? ''), deps.logger));
+    const requestId = String(res.locals.requestId ?? '');
+    const shape = deps.errorShapes?.find((s) => req.path.startsWith(s.prefix));
+    send(res, shape ? shape.respond(error, requestId) : errorResponse(error, requestId, deps.logger));
   });
   return app;
 }
 
 function serve(route: Route): RequestHandler {
-  return async (req, res) => send(res, await route(toHttpRequest(req)));
+  return async (req, res) => {
+    const gone = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort(new Error('the client closed the connection'));
+    });
+    const response = await route(toHttpRequest(req, gone.signal));
+    if (isStreamResponse(response)) await writeStream(res, response);
+    else send(res, response);
+  };
 }
 
 function send(res: Response, response: HttpResponse): void {
@@ -72,7 +90,7 @@ function send(res: Response, response: HttpResponse): void {
   res.status(response.status).json(response.body);
 }
 
-function toHttpRequest(req: Request): HttpRequest {
+function toHttpRequest(req: Request, signal: AbortSignal): HttpRequest {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -85,6 +103,7 @@ function toHttpRequest(req: Request): HttpRequest {
     headers,
     body: Buffer.isBuffer(req.body) ? req.body : undefined,
     clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+    signal,
   };
 }
 

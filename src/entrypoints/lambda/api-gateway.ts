@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { requestContext } from '../../adapters/logging/request-context';
 import { errorResponse } from '../http/core/error-response';
-import type { HttpRequest, HttpResponse, Route } from '../http/core/http-types';
+import { isStreamResponse, type HttpRequest, type HttpResponse, type HttpStreamResponse, type Route } from '../http/core/http-types';
 import { HttpError } from '../http/http-error';
 import { chooseRequestId } from '../http/middleware';
 import { routeKey, type ApiRoute } from '../http/routes/api-routes';
@@ -67,8 +67,14 @@ export function routeHandler(pick: RoutePicker, runtime: () => Promise<AwsRuntim
       rt = await runtime();
       if (context) rt.logger.addContext(context);
       const route = pick(rt.routes, event);
-      const response = await requestContext.run({ requestId }, () => route(toHttpRequest(event, rt?.config.CLIENT_IP_HEADER)));
-      return toResult(response, requestId);
+      const clientIpHeader = rt.config.CLIENT_IP_HEADER;
+      return await requestContext.run({ requestId }, async () => {
+        const response = await route(toHttpRequest(event, clientIpHeader));
+        if (isStreamResponse(response)) return bufferedResult(response, requestId);
+        // The container freezes once the handler returns: work the route left running finishes first.
+        await response.after;
+        return toResult(response, requestId);
+      });
     } catch (error) {
       const logger = rt?.logger ?? { error: (m: string, f?: object) => process.stderr.write(`${JSON.stringify({ level: 'ERROR', message: m, ...f })}\n`) };
       return toResult(errorResponse(error, requestId, { ...silent, error: logger.error.bind(logger) }), requestId);
@@ -76,6 +82,16 @@ export function routeHandler(pick: RoutePicker, runtime: () => Promise<AwsRuntim
       await rt?.metrics.flush().catch(() => undefined);
     }
   };
+}
+
+/**
+ * API Gateway's Lambda integration sends a response whole, so a stream is collected here and sent as one body
+ * (the gateway's chat completions stream through their own function URL instead).
+ */
+async function bufferedResult(response: HttpStreamResponse, requestId: string): Promise<APIGatewayProxyStructuredResultV2> {
+  let text = '';
+  for await (const piece of response.stream) text += piece;
+  return { statusCode: response.status, headers: { 'x-request-id': requestId, ...response.headers }, body: text };
 }
 
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };

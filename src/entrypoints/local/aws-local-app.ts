@@ -1,10 +1,12 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Container } from 'inversify';
 import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { ensureTables } from '../../adapters/aws/dynamodb/ensure-tables';
 import { TABLE_LOGICAL_NAMES, tableNames } from '../../adapters/aws/dynamodb/table-design';
 import { PowertoolsLogger, type PowertoolsLevel } from '../../adapters/aws/observability/powertools-logger';
 import { COLLECTION_ENTRIES } from '../../adapters/collection/collection-entries';
+import type { ChatCompletionUseCase } from '../../application/gateway/chat-completion.use-case';
 import type { PoolBuilder } from '../../application/sayings/pool-builder';
 import type { SeedCollectionUseCase } from '../../application/seed-collection/seed-collection.use-case';
 import type { Logger } from '../../ports/logger';
@@ -16,7 +18,7 @@ import type { RedisHandle } from '../container/cache-and-limits';
 import { startJobs } from '../container/jobs-bindings';
 import { buildSecretStore, configuredVendors } from '../container/model-providers';
 import { TOKENS } from '../container/tokens';
-import { expressDoor } from './serve';
+import { doors } from './serve';
 
 /**
  * What the `aws` profile reads, with defaults for one machine: tables `cloud-sayings-local-*`, configuration
@@ -31,6 +33,8 @@ export function awsLocalEnvironment(env: Readonly<Record<string, string | undefi
 
 export interface AwsLocalApp {
   readonly app: Express;
+  /** The server's listener: the gateway's lean door for `/v1/` in front of Express when the gateway is mounted. */
+  readonly listener: RequestListener;
   readonly container: Container;
   readonly config: AwsConfig;
   readonly logger: Logger;
@@ -61,15 +65,17 @@ export async function createAwsLocalApp(options: AwsLocalOptions): Promise<AwsLo
   await container.get<SeedCollectionUseCase>(TOKENS.SeedCollection).execute(COLLECTION_ENTRIES, Date.now());
   // Its jobs go to `npm run worker` processes by default (JOBS_WORKER=inline runs one here as well).
   const stopJobs = await startJobs(container, config, 'off');
-  const app = expressDoor(container, config, logger, options.webDir);
+  const { app, listener } = doors(container, config, logger, options.webDir);
   return {
     app,
+    listener,
     container,
     config,
     logger,
     close: async () => {
       await stopJobs();
       await container.get<PoolBuilder>(TOKENS.PoolBuilder).settled();
+      if (container.isBound(TOKENS.GatewayKeys)) await container.get<ChatCompletionUseCase>(TOKENS.GatewayChat).settledAll();
       await container.get<MetricsSink>(TOKENS.MetricsSink).flush();
       await container.get<RedisHandle>(TOKENS.Redis).close();
     },

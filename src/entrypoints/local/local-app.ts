@@ -1,5 +1,6 @@
 import type { Container } from 'inversify';
 import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { resolve } from 'node:path';
 import { COLLECTION_ENTRIES } from '../../adapters/collection/collection-entries';
 import { FileState } from '../../adapters/file/file-state';
@@ -8,6 +9,7 @@ import { MemoryState } from '../../adapters/memory/memory-state';
 import { CryptoRandomSource } from '../../adapters/system/crypto-random-source';
 import { SystemClock } from '../../adapters/system/system-clock';
 import type { PoolBuilder } from '../../application/sayings/pool-builder';
+import type { ChatCompletionUseCase } from '../../application/gateway/chat-completion.use-case';
 import type { SeedCollectionUseCase } from '../../application/seed-collection/seed-collection.use-case';
 import type { Logger } from '../../ports/logger';
 import type { Clock } from '../../ports/clock';
@@ -19,11 +21,13 @@ import { buildModelProviders, buildSecretStore, configuredVendors } from '../con
 import { buildCatalog } from '../../domain/catalog/model-catalog';
 import { TOKENS } from '../container/tokens';
 import { loopbackUrl, openLocalKeyStore } from './local-key-store';
-import { expressDoor } from './serve';
+import { doors } from './serve';
 import type { ModelDirectory } from '../../application/sayings/models';
 
 export interface LocalApp {
   readonly app: Express;
+  /** What the HTTP server runs: the gateway's own door for `/v1/`, the Express app for the rest. */
+  readonly listener: RequestListener;
   readonly container: Container;
   readonly config: LocalConfig;
   readonly logger: Logger;
@@ -80,9 +84,10 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
     logger.info('model', { model: m.key, status: models.isLive(m.key) ? 'live' : 'offline', provider: models.provider(m.key)?.name });
   }
   const stopJobs = await startJobs(container, config, 'inline');
-  const app = expressDoor(container, config, logger, options.webDir);
+  const { app, listener } = doors(container, config, logger, options.webDir);
   return {
     app,
+    listener,
     container,
     config,
     logger,
@@ -91,6 +96,7 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
     close: async () => {
       await stopJobs();
       await container.get<PoolBuilder>(TOKENS.PoolBuilder).settled();
+      if (container.isBound(TOKENS.GatewayKeys)) await container.get<ChatCompletionUseCase>(TOKENS.GatewayChat).settledAll();
       await fileState?.close();
       await keyStore?.close();
       await container.get<RedisHandle>(TOKENS.Redis).close();

@@ -22,6 +22,9 @@ export function toUsageItem(entry: UsageEntry, expiresAtSeconds: number | undefi
     latencyMs: entry.latencyMs,
     cacheHit: entry.cacheHit,
     status: entry.status,
+    httpStatus: entry.httpStatus,
+    errorCode: entry.errorCode,
+    partial: entry.partial,
     spend:
       s === undefined
         ? undefined
@@ -44,6 +47,9 @@ export function fromUsageItem(item: Item): UsageEntry {
     latencyMs: num(item, 'latencyMs'),
     cacheHit: bool(item, 'cacheHit'),
     status: oneOf(item, 'status', ['ok', 'error'] as const),
+    ...optional('httpStatus', optNum(item, 'httpStatus')),
+    ...optional('errorCode', optStr(item, 'errorCode')),
+    ...optional('partial', item.partial === undefined ? undefined : bool(item, 'partial')),
     spend:
       s === undefined
         ? undefined
@@ -55,4 +61,9 @@ export function fromUsageItem(item: Item): UsageEntry {
             llmLatencyMs: num(s, 'llmLatencyMs'),
           },
   };
+}
+
+/** Absent stays absent, so an entry read back equals the one written. */
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }

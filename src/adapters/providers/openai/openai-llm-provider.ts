@@ -3,8 +3,10 @@ import type { Clock } from '../../../ports/clock';
 import { LlmProviderError, type LlmProvider, type LlmRequest, type LlmResult, type LlmStreamEvent } from '../../../ports/llm-provider';
 import { toLlmProviderError } from './error-mapping';
 import { toChatCompletionParams, toStreamingParams } from './request-mapping';
-import { fromChatCompletion, OPENAI } from './response-mapping';
+import { fromChatCompletion, OPENAI, OPENAI_BASE_URL } from './response-mapping';
 import { toStreamEvents } from './stream-mapping';
+
+export { OPENAI_BASE_URL };
 
 export interface OpenAiSettings {
   /** Read on every call, so a rotated key takes effect at once. Undefined: no key configured. */
@@ -13,9 +15,10 @@ export interface OpenAiSettings {
   readonly baseURL: string | undefined;
   /** Turns a `Retry-After` date into a delay. */
   readonly clock: Clock;
+  /** The SDK's transport; the built-in fetch when absent (see createNodeHttpFetch). */
+  readonly fetch?: typeof fetch;
 }
 
-export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
 /** The longest delay `setTimeout` accepts; a larger one would fire at once. The caller's signal is the deadline. */
 const NO_SDK_TIMEOUT_MS = 2_147_483_647;
@@ -70,6 +73,7 @@ export class OpenAiLlmProvider implements LlmProvider {
         project: null,
         // The SDK logs to the console, past our redacting logger; failures reach us as errors instead.
         logLevel: 'off',
+        ...(this.settings.fetch ? { fetch: this.settings.fetch } : {}),
       });
     }
     return this.client;

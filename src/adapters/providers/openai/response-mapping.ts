@@ -3,6 +3,9 @@ import { invalidResponse } from '../shared/classify';
 
 export const OPENAI = 'openai';
 
+/** OpenAI itself, when no base URL is configured. */
+export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
 export const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 

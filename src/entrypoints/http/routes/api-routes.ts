@@ -25,6 +25,8 @@ export interface ApiRoute {
   /** API Gateway's syntax for parameters: `/jobs/{id}`. Together with the method, the route key. */
   readonly path: string;
   readonly route: Route;
+  /** This route's body limit, when it is not the app's `BODY_LIMIT_BYTES`. */
+  readonly bodyLimitBytes?: number;
 }
 
 /** `GET /jobs/{id}`: how API Gateway names a route (`event.routeKey`) and how a handler finds it. */
