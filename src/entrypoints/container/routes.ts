@@ -26,6 +26,6 @@ export function resolveRoutes(c: Container): readonly ApiRoute[] {
     ...(hasJobs(c) ? jobRoutes({ submitJob: c.get(T.SubmitJob), getJob: c.get(T.GetJob), bodyLimitBytes: config.BODY_LIMIT_BYTES }) : []),
     ...resolveKeyRoutes(c),
     ...chatRoutesFrom(c),
-    ...(c.isBound(T.GatewayKeys) ? resolveGatewayRoutes(c) : []),
+    ...resolveGatewayRoutes(c),
   ];
 }
