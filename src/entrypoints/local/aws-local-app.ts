@@ -75,7 +75,7 @@ export async function createAwsLocalApp(options: AwsLocalOptions): Promise<AwsLo
     close: async () => {
       await stopJobs();
       await container.get<PoolBuilder>(TOKENS.PoolBuilder).settled();
-      if (container.isBound(TOKENS.GatewayKeys)) await container.get<ChatCompletionUseCase>(TOKENS.GatewayChat).settledAll();
+      await container.get<ChatCompletionUseCase>(TOKENS.GatewayChat).settledAll();
       await container.get<MetricsSink>(TOKENS.MetricsSink).flush();
       await container.get<RedisHandle>(TOKENS.Redis).close();
     },

@@ -96,7 +96,7 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
     close: async () => {
       await stopJobs();
       await container.get<PoolBuilder>(TOKENS.PoolBuilder).settled();
-      if (container.isBound(TOKENS.GatewayKeys)) await container.get<ChatCompletionUseCase>(TOKENS.GatewayChat).settledAll();
+      await container.get<ChatCompletionUseCase>(TOKENS.GatewayChat).settledAll();
       await fileState?.close();
       await keyStore?.close();
       await container.get<RedisHandle>(TOKENS.Redis).close();
