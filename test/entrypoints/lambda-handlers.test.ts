@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { ensureTables } from '../../src/adapters/aws/dynamodb/ensure-tables';
 import { tableNames } from '../../src/adapters/aws/dynamodb/table-design';
 import { addressWithoutPort } from '../../src/entrypoints/lambda/api-gateway';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local';
+import { startAnthropicFake } from '../support/fakes/anthropic-fake';
 import { startOpenAiFake } from '../support/fakes/openai-fake';
 
 /*
@@ -15,7 +16,7 @@ import { startOpenAiFake } from '../support/fakes/openai-fake';
  * fresh Node process as the Lambda runtime would, against DynamoDB Local, with API Gateway v2 events.
  */
 const root = join(__dirname, '..', '..');
-// Inside the repository, so the bundles find the AWS SDK in node_modules as they find the runtime's in Lambda.
+// Inside the repository, so that bundles built with LAMBDA_EXTERNAL_AWS_SDK=true would find the SDK in node_modules.
 const outdir = join(root, '.cache', `lambda-test-${process.pid}`);
 const prefix = `lambda-${process.pid}`;
 const names = tableNames(prefix);
@@ -177,6 +178,24 @@ describe('Lambda handlers (bundled, one cold start per run)', () => {
       const sessionId = json(first.results[0]!).sessionId;
       const second = await invoke('chat', [event('POST', '/chat', { body: { action: 'getHistory', data: { sessionId } } })], keys);
       expect((json(second.results[0]!).turns as unknown[]).length).toBe(1);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('model SDKs live in lazy files beside the bundle, loaded on the first call: Anthropic through the chat bundle', async () => {
+    const bundle = readFileSync(join(outdir, 'lambda', 'chat', 'index.js'), 'utf8');
+    expect(bundle).toContain('require("./lazy/anthropic-llm-provider.js")');
+    // The SDK's own code is not in index.js (its user agent names it), only in the lazy file.
+    expect(bundle).not.toMatch(/Anthropic\/JS/);
+    expect(readFileSync(join(outdir, 'lambda', 'chat', 'lazy', 'anthropic-llm-provider.js'), 'utf8')).toMatch(/Anthropic\/JS/);
+    const fake = await startAnthropicFake({ respond: () => ({ kind: 'ok', text: 'Lambda runs your code.', usage: { inputTokens: 80, outputTokens: 5 } }) });
+    try {
+      const keys = { ANTHROPIC_API_KEY: 'sk-ant-bundle-test-0000000', ANTHROPIC_BASE_URL: fake.url };
+      const { results } = await invoke('chat', [event('POST', '/chat', { body: { action: 'sendMessage', data: { message: 'What is AWS Lambda?', modelPreference: 'quality' } } })], keys);
+      expect(results[0]!.statusCode).toBe(200);
+      expect(json(results[0]!)).toMatchObject({ model: 'sonnet', offline: false, reply: 'Lambda runs your code.' });
+      expect(fake.requests).toHaveLength(1);
     } finally {
       await fake.close();
     }
