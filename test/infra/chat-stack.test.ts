@@ -7,29 +7,9 @@ import { CloudSayingsStack } from '../../infra/cloud-sayings-stack';
 import { ENVIRONMENTS } from '../../infra/environments';
 import { FUNCTION_NAMES } from '../../infra/functions';
 import { buildCatalog } from '../../src/domain/catalog/model-catalog';
+import { list, text, type Json, type Resources, type Statement } from './template-support';
 
 /* The chat function of the CDK stack: its route, its runtime settings and exactly the IAM its adapters need. */
-
-type Json = Record<string, unknown>;
-type Resources = Record<string, { Type: string; Properties?: Json }>;
-interface Statement {
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-}
-
-const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
-function text(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const v = value as Json;
-  if (v && 'Fn::Join' in v) {
-    const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
-    return parts.map(text).join(sep);
-  }
-  if (v && 'Ref' in v) return `\${${String(v.Ref)}}`;
-  if (v && 'Fn::GetAtt' in v) return `\${${(v['Fn::GetAtt'] as string[]).join('.')}}`;
-  return JSON.stringify(value);
-}
 
 let work: string;
 function synth(envName: 'dev' | 'prod'): Resources {

@@ -7,33 +7,12 @@ import { CloudSayingsStack, type CloudSayingsStackProps } from '../../infra/clou
 import { GATEWAY_RESERVED_CONCURRENCY } from '../../infra/constructs/gateway-function';
 import { FUNCTION_NAMES } from '../../infra/functions';
 import { buildCatalog } from '../../src/domain/catalog/model-catalog';
+import { list, text, type Json, type Resources, type Statement } from './template-support';
 
 /*
  * The gateway's function in the CDK stack (ADR 0016): a function URL that streams, its runtime settings, and
  * exactly the IAM its adapters need — the usage table, the key store, the provider keys, Bedrock when enabled.
  */
-
-type Json = Record<string, unknown>;
-type Resources = Record<string, { Type: string; Properties?: Json }>;
-interface Statement {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-}
-
-const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
-function text(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const v = value as Json;
-  if (v && 'Fn::Join' in v) {
-    const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
-    return parts.map(text).join(sep);
-  }
-  if (v && 'Ref' in v) return `\${${String(v.Ref)}}`;
-  if (v && 'Fn::GetAtt' in v) return `\${${(v['Fn::GetAtt'] as string[]).join('.')}}`;
-  return JSON.stringify(value);
-}
 
 let work: string;
 function synth(props: Partial<CloudSayingsStackProps> & Pick<CloudSayingsStackProps, 'envName'>): { resources: Resources; outputs: Json } {

@@ -5,18 +5,10 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CloudSayingsStack } from '../../infra/cloud-sayings-stack';
 import { FUNCTION_NAMES, FUNCTION_SPECS, isRouteSpec } from '../../infra/functions';
+import { list, ofType, type Json, type Resources, type Statement } from './template-support';
 
 /* The batch-jobs part of the stack (ADR 0019): queue, DLQ, event source, DLQ alarm, jobs functions and their IAM. */
 
-type Json = Record<string, unknown>;
-type Resources = Record<string, { Type: string; Properties?: Json; DependsOn?: string[] }>;
-interface Statement {
-  Action: string | string[];
-  Resource: unknown;
-}
-
-const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
-const ofType = (r: Resources, type: string) => Object.entries(r).filter(([, x]) => x.Type === type);
 const ref = (v: unknown): string => {
   const o = v as Json;
   if (o && typeof o === 'object' && 'Ref' in o) return String(o.Ref);

@@ -6,34 +6,14 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CloudSayingsStack } from '../../infra/cloud-sayings-stack';
 import { FUNCTION_SPECS, isRouteSpec, routesOf } from '../../infra/functions';
 import { ADMIN_KEY_ROUTE_KEYS } from '../../src/entrypoints/http/routes/keys/admin-keys.routes';
+import { list, ofType, text, type Json, type Resources, type Statement } from './template-support';
 
 /* The admin API's function in the CDK stack (ADR 0012): its route group, and least privilege around the keys. */
-
-type Json = Record<string, unknown>;
-type Resources = Record<string, { Type: string; Properties?: Json }>;
-interface Statement {
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Json;
-}
 
 /** The handlers scripts/build-lambda.mjs bundles (an ES module jest cannot require; its list is read as text). */
 const LAMBDA_HANDLERS: string[] = JSON.parse(
   (/export const LAMBDA_HANDLERS = (\[[^\]]*\])/.exec(fs.readFileSync(path.join(__dirname, '..', '..', 'scripts', 'build-lambda.mjs'), 'utf8'))?.[1] ?? '[]').replace(/'/g, '"'),
 ) as string[];
-const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
-const ofType = (r: Resources, type: string) => Object.entries(r).filter(([, v]) => v.Type === type);
-function text(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const v = value as Json;
-  if (v && 'Fn::Join' in v) {
-    const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
-    return parts.map(text).join(sep);
-  }
-  if (v && 'Ref' in v) return `\${${String(v.Ref)}}`;
-  if (v && 'Fn::GetAtt' in v) return `\${${(v['Fn::GetAtt'] as string[]).join('.')}}`;
-  return JSON.stringify(value);
-}
 
 let dev: { template: Template; resources: Resources; json: Json };
 let fnId: string;

@@ -5,13 +5,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CloudSayingsStack } from '../../infra/cloud-sayings-stack';
 import { FUNCTION_NAMES } from '../../infra/functions';
-
-type Json = Record<string, unknown>;
-type Resources = Record<string, { Type: string; Properties?: Json; DependsOn?: string[] }>;
-interface Statement {
-  Action: string | string[];
-  Resource: unknown;
-}
+import { list, ofType, type Json, type Resources, type Statement } from './template-support';
 
 // Every bundle the stack deploys: the functions of infra/functions.ts, the deploy-time seeding function and the gateway.
 const HANDLERS = [...FUNCTION_NAMES, 'seed-collection', 'gateway'];
@@ -31,9 +25,6 @@ beforeAll(() => {
   withRedis = synth('SeedRedis', true);
   fs.rmSync(work, { recursive: true, force: true });
 });
-
-const ofType = (r: Resources, type: string) => Object.entries(r).filter(([, v]) => v.Type === type);
-const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
 describe('seeding the collection after a deployment (issue 4)', () => {
   it('a trigger runs the seed-collection function once the sayings table exists', () => {

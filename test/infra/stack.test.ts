@@ -8,20 +8,12 @@ import { CloudSayingsStack, type CloudSayingsStackProps } from '../../infra/clou
 import { ENVIRONMENTS } from '../../infra/environments';
 import { TABLES, TABLE_LOGICAL_NAMES, type TableLogicalName } from '../../src/adapters/aws/dynamodb/table-design';
 import { buildCatalog } from '../../src/domain/catalog/model-catalog';
+import { list, ofType, text, type Json, type Resources, type Statement } from './template-support';
 
 /*
  * The CDK stack, asserted on its synthesised CloudFormation (no AWS account, no network). Placeholder
  * bundles stand in for dist/lambda so the suite does not depend on the build.
  */
-
-type Json = Record<string, unknown>;
-type Resources = Record<string, { Type: string; Properties?: Json; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
-interface Statement {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-}
 
 const FUNCTION_NAMES = ['get-saying', 'submit-feedback', 'get-stats', 'get-health', 'chat', 'manage-keys'] as const;
 type FunctionName = (typeof FUNCTION_NAMES)[number];
@@ -46,25 +38,6 @@ function synth(props: Partial<CloudSayingsStackProps> & Pick<CloudSayingsStackPr
   const json = template.toJSON() as Json;
   return { template, json, resources: json.Resources as Resources };
 }
-
-/** A CloudFormation value as text: `Fn::Join` joined, `Ref`/`Fn::GetAtt` as `${…}`. */
-function text(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object') {
-    const v = value as Json;
-    if ('Fn::Join' in v) {
-      const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
-      return parts.map(text).join(sep);
-    }
-    if ('Ref' in v) return `\${${String(v.Ref)}}`;
-    if ('Fn::GetAtt' in v) return `\${${(v['Fn::GetAtt'] as string[]).join('.')}}`;
-    if ('Fn::Sub' in v) return String(v['Fn::Sub']);
-  }
-  return JSON.stringify(value);
-}
-
-const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
-const ofType = (resources: Resources, type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
 /** Every statement of every identity policy: AWS::IAM::Policy documents and roles' inline policies. */
 function allStatements(resources: Resources): { owner: string; statement: Statement }[] {

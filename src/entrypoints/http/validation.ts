@@ -27,6 +27,19 @@ export const idempotencyKeySchema = z
   .string()
   .regex(/^[\x21-\x7e]{1,128}$/, { error: 'Idempotency-Key must be 1–128 visible ASCII characters' });
 
+/** A query time: epoch milliseconds or an ISO-8601 date-time, as epoch ms. */
+export const timeParam = z
+  .string()
+  .transform((v, ctx) => {
+    const ms = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+    if (!Number.isFinite(ms)) {
+      ctx.addIssue({ code: 'custom', message: 'must be epoch milliseconds or an ISO-8601 date-time' });
+      return z.NEVER;
+    }
+    return ms;
+  })
+  .optional();
+
 /** Validates a value, or throws a 400 whose details name each bad field. */
 export function parseOr400<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value);

@@ -3,19 +3,8 @@ import type { GetStatsUseCase } from '../../../application/get-stats/get-stats.u
 import { findModel, type ModelCatalog } from '../../../domain/catalog/model-catalog';
 import type { Route } from '../core/http-types';
 import { HttpError } from '../http-error';
-import { parseOr400 } from '../validation';
+import { parseOr400, timeParam } from '../validation';
 
-const timeParam = z
-  .string()
-  .transform((v, ctx) => {
-    const ms = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
-    if (!Number.isFinite(ms)) {
-      ctx.addIssue({ code: 'custom', message: 'must be epoch milliseconds or an ISO-8601 date-time' });
-      return z.NEVER;
-    }
-    return ms;
-  })
-  .optional();
 
 const statsQuerySchema = z
   .object({

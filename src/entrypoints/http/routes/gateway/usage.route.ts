@@ -6,23 +6,13 @@ import type { UsageFigures } from '../../../../domain/gateway/key-usage';
 import { nanoToUsd } from '../../../../domain/cost/money';
 import { echoable } from '../../../../domain/text/echo';
 import type { Route } from '../../core/http-types';
+import { timeParam } from '../../validation';
 import { authenticate } from './gateway-auth';
 import { failureResponse, openAiError, UNAUTHORIZED } from './openai-errors';
 
-const time = z
-  .string()
-  .transform((v, ctx) => {
-    const ms = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
-    if (!Number.isFinite(ms)) {
-      ctx.addIssue({ code: 'custom', message: 'must be epoch milliseconds or an ISO-8601 date-time' });
-      return z.NEVER;
-    }
-    return ms;
-  })
-  .optional();
 
 const querySchema = z
-  .object({ from: time, to: time })
+  .object({ from: timeParam, to: timeParam })
   .strict()
   .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { error: 'from must not be after to', path: ['from'] });
 
