@@ -17,7 +17,7 @@ export interface OpenAiHttpSettings {
 }
 
 /**
- * OpenAI Chat Completions (or any server that speaks it) on keep-alive node:http, without the SDK (ADR 0015): the
+ * OpenAI Chat Completions (or any server that speaks it) on a keep-alive undici pool, without the SDK (ADR 0015): the
  * SDK costs about 0.2 ms of CPU a call on this machine, as much as a whole minimal proxy, and the gateway's hot
  * path cannot carry it. Request and response mapping are the SDK adapter's own (request-mapping.ts,
  * response-mapping.ts, stream-mapping.ts), and both adapters pass the same contract and fault suites, so only
@@ -72,7 +72,6 @@ export class OpenAiHttpLlmProvider implements LlmProvider {
     const headers = {
       authorization: `Bearer ${apiKey}`,
       'content-type': 'application/json',
-      'content-length': Buffer.byteLength(body),
       accept,
       'user-agent': 'cloud-sayings',
     };
