@@ -15,7 +15,7 @@ export const gatewayConfigShape = {
   GATEWAY_MAX_MESSAGES: int(1, 10_000).default(256),
   GATEWAY_MAX_MESSAGE_BYTES: int(16, 6_000_000).default(65_536),
   /**
-   * How OpenAI (and OpenAI-compatible servers) are called: `http`, keep-alive node:http without the SDK (ADR 0015),
+   * How OpenAI (and OpenAI-compatible servers) are called: `http`, an undici keep-alive pool without the SDK (ADR 0015),
    * or `sdk`, the official SDK (on a node:http fetch). Both pass the same provider suites.
    */
   OPENAI_CLIENT: z.enum(['http', 'sdk']).default('http'),
