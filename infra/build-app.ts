@@ -26,6 +26,7 @@ export function buildApp(props: AppProps = {}): App {
   const region = process.env.CDK_DEFAULT_REGION;
   const alarmEmail = context('alarmEmail');
   const secretsKmsKeyArn = context('secretsKmsKeyArn');
+  const originSecretGeneration = context('originSecretGeneration');
   for (const envName of envs) {
     new CloudSayingsStack(app, stackName(envName), {
       envName,
@@ -35,6 +36,7 @@ export function buildApp(props: AppProps = {}): App {
       grantPutMetricData: context('grantPutMetricData') === 'true',
       ...(alarmEmail ? { alarmEmail } : {}),
       ...(secretsKmsKeyArn ? { secretsKmsKeyArn } : {}),
+      ...(originSecretGeneration ? { originSecretGeneration: Number(originSecretGeneration) } : {}),
     });
   }
   return app;

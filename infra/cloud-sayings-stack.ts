@@ -3,6 +3,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { TABLES, TABLE_LOGICAL_NAMES, type TableLogicalName } from '../src/adapters/aws/dynamodb/table-design';
 import { buildCatalog } from '../src/domain/catalog/model-catalog';
@@ -23,6 +24,7 @@ import {
   readAdminTokenStatement,
   readConfigStatement,
   readKeysStatement,
+  readOriginSecretStatements,
   tableStatement,
 } from './permissions';
 
@@ -45,6 +47,11 @@ export interface CloudSayingsStackProps extends StackProps {
   readonly secretsKmsKeyArn?: string;
   /** Subscribed to the alarm topic. */
   readonly alarmEmail?: string;
+  /**
+   * Which origin secret CloudFront and the API share (default 1). A new number replaces the secret with a freshly
+   * generated one and moves the distribution and the functions to it in one deployment (docs/deploy.md).
+   */
+  readonly originSecretGeneration?: number;
 }
 
 /** Where a deployment's configuration and secrets live in SSM Parameter Store (names only — never values). */
@@ -106,9 +113,22 @@ export class CloudSayingsStack extends Stack {
       BEDROCK_REGIONS: settings.bedrockRegions.join(','),
       ...Object.fromEntries(TABLE_LOGICAL_NAMES.map((name) => [TABLE_ENV_VARS[name], this.tables.byName[name].tableName])),
       ...(redis ? { REDIS_URL: redis.url } : {}),
-      // Through CloudFront, API Gateway's source IP is CloudFront's; per-client limits need the viewer's.
-      ...(settings.apiViaCloudFront ? { CLIENT_IP_HEADER: 'cloudfront-viewer-address' } : {}),
     };
+    // Through CloudFront, API Gateway's source IP is CloudFront's; per-client limits need the viewer's — believed
+    // only beside the secret CloudFront adds to what it forwards (ADR 0022): the API's own endpoint stays open.
+    const generation = props.originSecretGeneration ?? 1;
+    if (!Number.isInteger(generation) || generation < 1) throw new Error(`originSecretGeneration must be a whole number ≥ 1, not ${generation}`);
+    const originSecretName = `${prefix}/origin-secret-v${generation}`;
+    const originSecret = settings.apiViaCloudFront
+      ? new secretsmanager.Secret(this, 'OriginSecret', {
+          secretName: originSecretName,
+          description: 'Sent by CloudFront to the API as x-origin-verify; the API believes CloudFront-Viewer-Address only beside it',
+          generateSecretString: { passwordLength: 48, excludePunctuation: true },
+          removalPolicy: RemovalPolicy.DESTROY,
+        })
+      : undefined;
+    const viewerEnvironment: Record<string, string> = originSecret ? { CLIENT_IP_HEADER: 'cloudfront-viewer-address', ORIGIN_SECRET_NAME: originSecretName } : {};
+    const seesViewers = (spec: FunctionSpec) => originSecret !== undefined && isRouteSpec(spec) && spec.behindCloudFront !== false && spec.identifiesClients === true;
 
     const consumer = FUNCTION_SPECS.find((s) => !isRouteSpec(s));
     this.jobQueues = new JobQueues(this, 'JobQueues', { namePrefix: prefix, consumer: consumer ?? { timeoutSeconds: 60 }, maxReceiveCount: 5, retain: settings.retainData });
@@ -119,7 +139,7 @@ export class CloudSayingsStack extends Stack {
       const fn = new ApiFunction(this, pascal(spec.name), {
         spec,
         bundleDir: props.bundleDir,
-        environment: usesJobs(spec) ? { ...environment, ...this.jobQueues.environment() } : environment,
+        environment: { ...environment, ...(usesJobs(spec) ? this.jobQueues.environment() : {}), ...(seesViewers(spec) ? viewerEnvironment : {}) },
         // A queue consumer is no route: API Gateway's 29 s do not bound it (Lambda's 15 minutes do).
         ...(isRouteSpec(spec) ? {} : { maxTimeoutSeconds: 900 }),
         retainLogs: settings.retainData,
@@ -135,6 +155,7 @@ export class CloudSayingsStack extends Stack {
         if (settings.bedrockEnabled && bedrockModelIds.length > 0) fn.allow(bedrockStatement(settings.bedrockRegions, bedrockModelIds));
       }
       if (spec.readsAdminToken) fn.allow(readAdminTokenStatement(this, params.adminToken));
+      if (originSecret && seesViewers(spec)) for (const statement of readOriginSecretStatements(this, originSecret, originSecretName)) fn.allow(statement);
       if (spec.callsModels || spec.readsAdminToken) fn.allow(decryptViaSsmStatement(this, props.secretsKmsKeyArn));
       if (props.grantPutMetricData) fn.allow(putMetricDataStatement(namespace));
       if (spec.sendsJobs) this.jobQueues.allowSend(fn);
@@ -216,7 +237,7 @@ export class CloudSayingsStack extends Stack {
 
     // CloudFront path patterns: `/jobs/{id}` becomes `/jobs/*`; the admin API stays on the API's own endpoint.
     const apiPaths = [...new Set(routeSpecs.filter((s) => s.behindCloudFront !== false).map((s) => s.path.replace(/\{\w+\}/g, '*')))];
-    if (settings.apiViaCloudFront) this.web.routeApi(apiEndpoint, apiPaths);
+    if (originSecret) this.web.routeApi(apiEndpoint, apiPaths, originSecret);
     this.web.deploy({
       webDir: props.webDir,
       config: { env: envName, apiUrl: settings.apiViaCloudFront ? '' : apiEndpoint, directApiUrl: apiEndpoint },

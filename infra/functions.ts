@@ -57,6 +57,11 @@ export interface RouteFunctionSpec extends BaseFunctionSpec {
   readonly routes?: readonly RouteSpec[];
   /** Served through the CloudFront distribution beside the pages (default); false: only on the API's own endpoint. */
   readonly behindCloudFront?: boolean;
+  /**
+   * Its routes tell clients apart by address (per-client vote and chat limits): behind CloudFront it reads the
+   * viewer's address, and the origin secret that vouches for it (ADR 0022). Nothing else is granted that secret.
+   */
+  readonly identifiesClients?: boolean;
 }
 
 /** A function fed by the jobs queue's SQS event source rather than a route (infra/constructs/job-queues.ts). */
@@ -116,6 +121,7 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     timeoutSeconds: 10,
     tables: { sayings: ['get', 'update'], feedback: ['get', 'put'] },
     callsModels: false,
+    identifiesClients: true,
   },
   {
     name: 'get-stats',
@@ -147,6 +153,7 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     timeoutSeconds: 10,
     tables: { sessions: ['get', 'put'], sayings: ['query', 'batchGet'], usage: ['put'] },
     callsModels: true,
+    identifiesClients: true,
   },
   {
     name: 'submit-job',

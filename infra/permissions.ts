@@ -1,5 +1,6 @@
 import { ArnFormat, Aws, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { DYNAMODB_ACTIONS, type TableAccess } from './functions';
@@ -51,6 +52,18 @@ export function readKeysStatement(scope: Construct, parameterNames: readonly str
 /** GetParameter on the admin API's token alone (the secret store reads one parameter at a time). */
 export function readAdminTokenStatement(scope: Construct, parameterName: string): iam.PolicyStatement {
   return new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [parameterArn(scope, parameterName)] });
+}
+
+/**
+ * The origin secret, read through SSM's reserved `/aws/reference/secretsmanager/<name>` path (ADR 0022): SSM passes
+ * the call on to Secrets Manager, which checks GetSecretValue on the secret itself; GetParameter is granted on that
+ * one reference name. The secret uses Secrets Manager's own key, so no kms:Decrypt is needed.
+ */
+export function readOriginSecretStatements(scope: Construct, secret: secretsmanager.ISecret, secretName: string): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+    new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [parameterArn(scope, `aws/reference/secretsmanager/${secretName}`)] }),
+  ];
 }
 
 /**

@@ -6,6 +6,7 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
 export interface WebSiteProps {
@@ -77,12 +78,15 @@ export class WebSite extends Construct {
   /**
    * Serves `paths` from the HTTP API at `apiEndpoint` (`https://<id>.execute-api.<region>.amazonaws.com`),
    * uncached. The API answers only to its own Host, so the viewer's Host is never forwarded; the listed
-   * headers are the ones the API reads (CloudFront-Viewer-Address carries the client's address).
+   * headers are the ones the API reads (CloudFront-Viewer-Address carries the client's address). Every request
+   * also carries `originSecret` as `x-origin-verify` (ADR 0022) — in the template as a Secrets Manager dynamic
+   * reference, resolved by CloudFormation at deploy — so the API can tell CloudFront's requests from direct ones.
    */
-  routeApi(apiEndpoint: string, paths: readonly string[]): void {
+  routeApi(apiEndpoint: string, paths: readonly string[], originSecret: secretsmanager.ISecret): void {
     const origin = new origins.HttpOrigin(Fn.select(2, Fn.split('/', apiEndpoint)), {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
       readTimeout: Duration.seconds(30),
+      customHeaders: { 'x-origin-verify': originSecret.secretValue.unsafeUnwrap() },
     });
     const originRequestPolicy = new cloudfront.OriginRequestPolicy(this, 'ApiRequests', {
       comment: 'cloud-sayings API: query strings and the headers the API reads, never Host',

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ensureTables } from '../../src/adapters/aws/dynamodb/ensure-tables';
 import { tableNames } from '../../src/adapters/aws/dynamodb/table-design';
-import { addressWithoutPort } from '../../src/entrypoints/lambda/api-gateway';
+import { addressWithoutPort } from '../../src/entrypoints/lambda/viewer-address';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local';
 import { startAnthropicFake } from '../support/fakes/anthropic-fake';
 import { startOpenAiFake } from '../support/fakes/openai-fake';
@@ -152,18 +152,36 @@ describe('Lambda handlers (bundled, one cold start per run)', () => {
     expect((json(results[1]!).totals as { downvotes: number }).downvotes).toBeGreaterThanOrEqual(1);
   });
 
-  it('behind CloudFront, per-client vote limits use CloudFront-Viewer-Address, not the proxy’s address', async () => {
+  it('behind CloudFront, per-client vote limits use CloudFront-Viewer-Address — only on requests carrying the origin secret', async () => {
     const saying = json((await invoke('get-saying', [event('GET', '/sayings')])).results[0]!) as { sayingId: string; saying: string; source: string };
     const vote = { sayingId: saying.sayingId, saying: saying.saying, source: saying.source, feedbackType: 'POSITIVE', executionTime: 1, isCached: true };
-    const viaCloudFront = (viewer: string) =>
-      event('POST', '/feedback', { body: vote, sourceIp: '130.176.0.1', headers: { 'cloudfront-viewer-address': viewer } });
-    const limited = { VOTES_PER_MINUTE: '1', CLIENT_IP_HEADER: 'cloudfront-viewer-address' };
-    const { results } = await invoke('submit-feedback', [viaCloudFront('198.51.100.7:46532'), viaCloudFront('2001:db8::7:41000'), viaCloudFront('198.51.100.7:50000')], limited);
+    const secret = 'origin-secret-0123456789abcdefghijklmnopqrstuv';
+    const viaCloudFront = (viewer: string, presented: string | null = secret) =>
+      event('POST', '/feedback', {
+        body: vote,
+        sourceIp: '130.176.0.1',
+        headers: { 'cloudfront-viewer-address': viewer, ...(presented === null ? {} : { 'x-origin-verify': presented }) },
+      });
+    const limited = { VOTES_PER_MINUTE: '1', CLIENT_IP_HEADER: 'cloudfront-viewer-address', ORIGIN_SECRET: secret };
+    const { results, stdout, stderr } = await invoke('submit-feedback', [viaCloudFront('198.51.100.7:46532'), viaCloudFront('2001:db8::7:41000'), viaCloudFront('198.51.100.7:50000')], limited);
     expect(results.map((r) => r.statusCode)).toEqual([201, 201, 429]);
     expect(Number(results[2]!.headers['Retry-After'] ?? results[2]!.headers['retry-after'])).toBeGreaterThan(0);
+    expect(`${stdout}${stderr}`).not.toContain(secret);
+    // Straight at the API (execute-api) a caller can set the header to anything, but not the secret: every one of
+    // these counts against the address API Gateway saw, so the second is refused.
+    const direct = await invoke('submit-feedback', [viaCloudFront('203.0.113.1:1', null), viaCloudFront('203.0.113.2:1', 'a-guess'), viaCloudFront('203.0.113.3:1', `${secret}x`)], limited);
+    expect(direct.results.map((r) => r.statusCode)).toEqual([201, 429, 429]);
     // Without the setting, the header is ignored: everything comes from the one proxy address.
-    const trusting = await invoke('submit-feedback', [viaCloudFront('203.0.113.1:1'), viaCloudFront('203.0.113.2:1')], { VOTES_PER_MINUTE: '1' });
-    expect(trusting.results.map((r) => r.statusCode)).toEqual([201, 429]);
+    const untrusted = await invoke('submit-feedback', [viaCloudFront('203.0.113.4:1'), viaCloudFront('203.0.113.5:1')], { VOTES_PER_MINUTE: '1' });
+    expect(untrusted.results.map((r) => r.statusCode)).toEqual([201, 429]);
+  });
+
+  it('refuses to believe CLIENT_IP_HEADER with no origin secret to check it against: a clean error, the log says why', async () => {
+    const { results, stdout, stderr } = await invoke('submit-feedback', [event('POST', '/feedback', { body: {} })], { CLIENT_IP_HEADER: 'cloudfront-viewer-address' });
+    expect(results.map((r) => r.statusCode)).toEqual([500]);
+    expect(json(results[0]!).error).toMatchObject({ code: 'internal_error' });
+    expect(results[0]!.body).not.toMatch(/ORIGIN_SECRET|at .+\.(js|ts):\d+/);
+    expect(`${stdout}${stderr}`).toMatch(/CLIENT_IP_HEADER is set but ORIGIN_SECRET is not/);
   });
 
   it('chat keeps its session in DynamoDB across cold starts, calls the live model through the lazily loaded SDK, and refuses bad input', async () => {
@@ -235,6 +253,53 @@ describe('SSM unreachable at a cold start (FAULTS #14)', () => {
     // Module load, then each invocation: three attempts at the configuration, each with the SDK's 2 tries.
     expect(ssmCalls).toBeGreaterThanOrEqual(3);
     expect(`${stdout}${stderr}`).toMatch(/configuration unreadable/);
+  });
+});
+
+describe('the origin secret on AWS: Secrets Manager through SSM (ADR 0022)', () => {
+  const secret = 'origin-secret-from-secrets-manager-0123456789';
+  const reads: { target: string; name?: string; decrypt?: boolean }[] = [];
+  let ssm: Server;
+  beforeAll(async () => {
+    // SSM's JSON protocol on the wire: the configuration path (empty) and the secret's reserved reference path.
+    ssm = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        const target = String(req.headers['x-amz-target'] ?? '');
+        const input = JSON.parse(body || '{}') as { Name?: string; WithDecryption?: boolean };
+        reads.push({ target, ...(input.Name === undefined ? {} : { name: input.Name }), ...(input.WithDecryption === undefined ? {} : { decrypt: input.WithDecryption }) });
+        const answer = (status: number, value: object) => res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(value));
+        if (target.endsWith('GetParametersByPath')) return answer(200, { Parameters: [] });
+        if (target.endsWith('GetParameter') && input.Name === '/aws/reference/secretsmanager/cloud-sayings-dev/origin-secret' && input.WithDecryption === true) {
+          return answer(200, { Parameter: { Name: input.Name, Type: 'SecureString', Value: secret, Version: 1 } });
+        }
+        return answer(400, { __type: 'ParameterNotFound', message: 'no such parameter' });
+      });
+    });
+    await new Promise<void>((done) => ssm.listen(0, '127.0.0.1', done));
+  });
+  afterAll(() => new Promise<void>((done) => ssm.close(() => done())));
+
+  it('reads the secret once per cold start and believes the viewer address only beside it', async () => {
+    const saying = json((await invoke('get-saying', [event('GET', '/sayings')])).results[0]!) as { sayingId: string; saying: string; source: string };
+    const vote = { sayingId: saying.sayingId, saying: saying.saying, source: saying.source, feedbackType: 'NEGATIVE', executionTime: 1, isCached: true };
+    const from = (viewer: string, presented: string) =>
+      event('POST', '/feedback', { body: vote, sourceIp: '130.176.0.9', headers: { 'cloudfront-viewer-address': viewer, 'x-origin-verify': presented } });
+    const { port } = ssm.address() as AddressInfo;
+    const { results, stdout, stderr } = await invoke('submit-feedback', [from('198.51.100.21:1', secret), from('198.51.100.22:1', secret), from('198.51.100.23:1', 'wrong'), from('198.51.100.24:1', 'wrong')], {
+      CONFIG_SOURCE: '',
+      SECRETS_SOURCE: 'ssm',
+      AWS_ENDPOINT_URL_SSM: `http://127.0.0.1:${port}`,
+      CLIENT_IP_HEADER: 'cloudfront-viewer-address',
+      ORIGIN_SECRET_NAME: 'cloud-sayings-dev/origin-secret',
+      VOTES_PER_MINUTE: '1',
+    });
+    expect(results.map((r) => r.statusCode)).toEqual([201, 201, 201, 429]);
+    expect(reads.filter((r) => r.target.endsWith('GetParameter'))).toEqual([
+      { target: 'AmazonSSM.GetParameter', name: '/aws/reference/secretsmanager/cloud-sayings-dev/origin-secret', decrypt: true },
+    ]);
+    expect(`${stdout}${stderr}`).not.toContain(secret);
   });
 });
 

@@ -15,6 +15,10 @@ export interface Statement {
 
 export const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
+/** The origin secret's read through SSM's Secrets Manager reference path (ADR 0022), not a parameter of ours. */
+export const readsOriginSecret = (s: Statement): boolean =>
+  list(s.Resource as unknown).every((r) => text(r).includes(':parameter/aws/reference/secretsmanager/')) || list(s.Action).includes('secretsmanager:GetSecretValue');
+
 export const ofType = (resources: Resources, type: string): [string, Resource][] => Object.entries(resources).filter(([, r]) => r.Type === type);
 
 /** A CloudFormation value as text: `Fn::Join` joined, `Ref`/`Fn::GetAtt` as `${…}`. */

@@ -73,9 +73,12 @@ export const awsConfigSchema = z
     ...jobsAwsShape,
     /**
      * A header that carries the client's address, set by a proxy in front (CloudFront: `cloudfront-viewer-address`,
-     * `ip:port`). Unset: API Gateway's source IP. Only for a proxy that overwrites what the client sent.
+     * `ip:port`). Unset: API Gateway's source IP. Believed only on requests that carry the proxy's origin secret
+     * (`x-origin-verify`, ADR 0022), so it needs ORIGIN_SECRET_NAME (or ORIGIN_SECRET with SECRETS_SOURCE=env).
      */
     CLIENT_IP_HEADER: z.string().regex(/^[a-z0-9-]{1,64}$/, { error: 'must be a lower-case header name' }).optional(),
+    /** The Secrets Manager secret (its name) that CloudFront sends as `x-origin-verify`. */
+    ORIGIN_SECRET_NAME: z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, { error: 'must be a Secrets Manager secret name' }).optional(),
     ...keysAwsShape,
   })
   .refine(latencyRange, latencyRangeError);

@@ -6,30 +6,21 @@ import { HttpError } from '../http/http-error';
 import { chooseRequestId } from '../http/middleware';
 import { routeKey, type ApiRoute } from '../http/routes/api-routes';
 import { awsRuntime, type AwsRuntime } from './aws-runtime';
+import { ORIGIN_SECRET_HEADER } from './viewer-address';
 
 /**
- * `198.51.100.7:46532` → `198.51.100.7`; `2001:db8::7:46532` → `2001:db8::7` (CloudFront-Viewer-Address puts the
- * port after the last colon, without brackets). Undefined for anything that is not an address and a port.
+ * API Gateway HTTP API (payload v2) → the door-independent request. The client's address is `viewerIp` when the
+ * proxy in front vouched for one (`ViewerAddress`), else API Gateway's source IP. The proxy's secret header is
+ * dropped here: no route, log line or echo ever sees it.
  */
-export function addressWithoutPort(value: string | undefined): string | undefined {
-  const cut = value?.trim().lastIndexOf(':') ?? -1;
-  if (value === undefined || cut <= 0 || !/^\d{1,5}$/.test(value.trim().slice(cut + 1))) return undefined;
-  const address = value.trim().slice(0, cut).replace(/^\[|\]$/g, '');
-  return /^[0-9a-fA-F.:]{2,45}$/.test(address) ? address : undefined;
-}
-
-/**
- * API Gateway HTTP API (payload v2) → the door-independent request. With `clientIpHeader` (a proxy in front
- * that sets it, such as CloudFront), the client's address comes from that header; else from API Gateway.
- */
-export function toHttpRequest(event: APIGatewayProxyEventV2, clientIpHeader?: string): HttpRequest {
+export function toHttpRequest(event: APIGatewayProxyEventV2, viewerIp?: string): HttpRequest {
   const query: Record<string, string | string[]> = {};
   for (const [key, value] of new URLSearchParams(event.rawQueryString ?? '')) {
     const previous = query[key];
     query[key] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
   }
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(event.headers ?? {})) if (value !== undefined) headers[name.toLowerCase()] = value;
+  for (const [name, value] of Object.entries(event.headers ?? {})) if (value !== undefined && name.toLowerCase() !== ORIGIN_SECRET_HEADER) headers[name.toLowerCase()] = value;
   const body = event.body === undefined ? undefined : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
   const params: Record<string, string> = {};
   for (const [name, value] of Object.entries(event.pathParameters ?? {})) if (value !== undefined) params[name] = value;
@@ -40,7 +31,7 @@ export function toHttpRequest(event: APIGatewayProxyEventV2, clientIpHeader?: st
     query,
     headers,
     body,
-    clientIp: (clientIpHeader === undefined ? undefined : addressWithoutPort(headers[clientIpHeader])) ?? event.requestContext.http.sourceIp,
+    clientIp: viewerIp ?? event.requestContext.http.sourceIp,
   };
 }
 
@@ -67,9 +58,9 @@ export function routeHandler(pick: RoutePicker, runtime: () => Promise<AwsRuntim
       rt = await runtime();
       if (context) rt.logger.addContext(context);
       const route = pick(rt.routes, event);
-      const clientIpHeader = rt.config.CLIENT_IP_HEADER;
+      const viewerIp = await rt.viewerAddress?.of(event.headers);
       return await requestContext.run({ requestId }, async () => {
-        const response = await route(toHttpRequest(event, clientIpHeader));
+        const response = await route(toHttpRequest(event, viewerIp));
         if (isStreamResponse(response)) return bufferedResult(response, requestId);
         // The container freezes once the handler returns: work the route left running finishes first.
         await response.after;

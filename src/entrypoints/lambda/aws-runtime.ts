@@ -3,13 +3,16 @@ import type { Container } from 'inversify';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { PowertoolsLogger, type PowertoolsLevel } from '../../adapters/aws/observability/powertools-logger';
+import { SsmSecretStore } from '../../adapters/aws/ssm-secret-store';
+import { EnvironmentSecretStore } from '../../adapters/secrets/environment-secret-store';
 import type { MetricsSink } from '../../ports/metrics-sink';
-import { loadAwsConfig, type AwsConfig } from '../config/app-config';
+import { ConfigError, loadAwsConfig, type AwsConfig } from '../config/app-config';
 import { buildAwsContainer } from '../container/aws-container';
 import { TOKENS } from '../container/tokens';
 import { resolveRoutes } from '../container/routes';
 import { HttpError } from '../http/http-error';
 import type { ApiRoute } from '../http/routes/api-routes';
+import { ORIGIN_SECRET, ViewerAddress } from './viewer-address';
 
 export interface AwsRuntime {
   readonly config: AwsConfig;
@@ -18,6 +21,8 @@ export interface AwsRuntime {
   readonly routes: readonly ApiRoute[];
   readonly logger: PowertoolsLogger;
   readonly metrics: MetricsSink;
+  /** Behind CloudFront (CLIENT_IP_HEADER): the client's address for requests that came through it. */
+  readonly viewerAddress: ViewerAddress | undefined;
 }
 
 let pending: Promise<AwsRuntime> | undefined;
@@ -57,16 +62,39 @@ async function buildRuntime(env: Readonly<Record<string, string | undefined>>): 
   const config = loadAwsConfig(fromSsm, env);
   const container = buildAwsContainer({ config, env, logger });
   const routes = resolveRoutes(container);
-  return { config, container, routes, logger, metrics: container.get<MetricsSink>(TOKENS.MetricsSink) };
+  const viewerAddress = viewerAddressFor(config, env, logger);
+  return { config, container, routes, logger, metrics: container.get<MetricsSink>(TOKENS.MetricsSink), viewerAddress };
+}
+
+/**
+ * CLIENT_IP_HEADER is trusted only on requests carrying CloudFront's origin secret (ADR 0022): on AWS the secret
+ * is read from Secrets Manager through SSM's `/aws/reference/secretsmanager/` path (cached five minutes, so a
+ * rotated value is picked up without a cold start); with SECRETS_SOURCE=env, from ORIGIN_SECRET. A header
+ * without a secret to check it against is a configuration error, not a header to believe.
+ */
+function viewerAddressFor(config: AwsConfig, env: Readonly<Record<string, string | undefined>>, logger: PowertoolsLogger): ViewerAddress | undefined {
+  const header = config.CLIENT_IP_HEADER;
+  if (header === undefined) return undefined;
+  if (config.SECRETS_SOURCE === 'env') {
+    if (!env[ORIGIN_SECRET]) throw new ConfigError(`CLIENT_IP_HEADER is set but ${ORIGIN_SECRET} is not: the header would be believed from anyone`);
+    return new ViewerAddress(header, new EnvironmentSecretStore(env, [ORIGIN_SECRET]), logger);
+  }
+  if (config.ORIGIN_SECRET_NAME === undefined) throw new ConfigError('CLIENT_IP_HEADER is set but ORIGIN_SECRET_NAME is not: the header would be believed from anyone');
+  const store = new SsmSecretStore({
+    client: ssmClient(config.AWS_REGION),
+    parameterNames: { [ORIGIN_SECRET]: `/aws/reference/secretsmanager/${config.ORIGIN_SECRET_NAME}` },
+    ttlMs: 300_000,
+  });
+  return new ViewerAddress(header, store, logger);
+}
+
+/** Two attempts and short timeouts: an SSM outage fails a cold start within seconds (FAULTS #14). */
+function ssmClient(region: string | undefined): SSMClient {
+  return new SSMClient({ ...(region ? { region } : {}), maxAttempts: 2, requestHandler: new NodeHttpHandler({ connectionTimeout: 1_000, requestTimeout: 2_000 }) });
 }
 
 /** Every parameter under the path, decrypted, named by what follows the path (e.g. `VOTES_PER_MINUTE`). */
 async function readConfigPath(path: string, region: string | undefined): Promise<Record<string, string>> {
-  const client = new SSMClient({
-    ...(region ? { region } : {}),
-    maxAttempts: 2,
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 1_000, requestTimeout: 2_000 }),
-  });
-  const values = await new SSMProvider({ awsSdkV3Client: client }).getMultiple(path, { decrypt: true, recursive: false, maxAge: 300 });
+  const values = await new SSMProvider({ awsSdkV3Client: ssmClient(region) }).getMultiple(path, { decrypt: true, recursive: false, maxAge: 300 });
   return Object.fromEntries(Object.entries(values ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }

@@ -11,6 +11,7 @@ import type { ApiRoute } from '../http/routes/api-routes';
 import { GATEWAY_PREFIX } from '../http/routes/gateway/gateway-routes';
 import { openAiErrorResponse } from '../http/routes/gateway/openai-errors';
 import { toHttpRequest } from './api-gateway';
+import type { ViewerAddress } from './viewer-address';
 
 /** What the Node.js Lambda runtime puts on `globalThis.awslambda` for response streaming. */
 export interface AwsLambdaStreaming {
@@ -33,7 +34,9 @@ export interface StreamingRuntime {
   readonly routes: readonly ApiRoute[];
   readonly logger: Logger & { addContext?(context: Context): void };
   readonly metrics: MetricsSink;
-  readonly config: { readonly CLIENT_IP_HEADER?: string | undefined; readonly GATEWAY_BODY_LIMIT_BYTES: number };
+  readonly config: { readonly GATEWAY_BODY_LIMIT_BYTES: number };
+  /** The client's address behind CloudFront; absent, API Gateway's (or the function URL's) source IP. */
+  readonly viewerAddress?: ViewerAddress | undefined;
 }
 
 export type StreamingHandler = (event: APIGatewayProxyEventV2, responseStream: Writable, context?: Context) => Promise<void>;
@@ -63,7 +66,7 @@ export function functionUrlHandler(streaming: AwsLambdaStreaming, runtime: () =>
         const path = event.rawPath;
         if (!path.startsWith(GATEWAY_PREFIX)) throw new HttpError(404, 'not_found', 'This endpoint serves the gateway under /v1/ only.');
         const found = routeMatcher(runtimeNow.routes.filter((r) => r.path.startsWith(GATEWAY_PREFIX)), runtimeNow.config.GATEWAY_BODY_LIMIT_BYTES)(event.requestContext.http.method, path);
-        const request = { ...toHttpRequest(event, runtimeNow.config.CLIENT_IP_HEADER), params: found.params, signal: gone(responseStream) };
+        const request = { ...toHttpRequest(event, await runtimeNow.viewerAddress?.of(event.headers)), params: found.params, signal: gone(responseStream) };
         if (request.body !== undefined && request.body.length > found.limitBytes) throw new HttpError(413, 'payload_too_large', `The body is larger than ${found.limitBytes} bytes.`);
         const response = await found.route(request);
         if (!isStreamResponse(response)) {
