@@ -10,8 +10,11 @@ export type ItemSettlement =
  * replaced, a text claim has one owner.
  */
 export interface JobRepo {
-  /** Stores a new job with all its items pending. */
-  create(job: Job): Promise<void>;
+  /**
+   * Stores a new job with all its items pending — unless a job with its id exists: then nothing of it is changed
+   * (not its items, not their progress) and the answer is `exists`. Two racing creates of one id: one `created`.
+   */
+  create(job: Job): Promise<'created' | 'exists'>;
   /** The job with its items in index order; undefined when unknown or expired. */
   get(jobId: string): Promise<Job | undefined>;
   getItem(jobId: string, index: number): Promise<JobItem | undefined>;

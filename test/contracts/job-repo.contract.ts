@@ -62,9 +62,35 @@ export function jobRepoContract(name: string, make: () => Promise<JobRepoHarness
 
     it('stores a job and reads it whole, items in index order (more items than one write batch)', async () => {
       const job = makeJob(30, h.clock.now());
-      await h.repo.create(job);
+      await expect(h.repo.create(job)).resolves.toBe('created');
       await expect(h.repo.get(job.header.id)).resolves.toEqual(job);
       await expect(h.repo.getItem(job.header.id, 29)).resolves.toEqual(job.items[29]);
+    });
+
+    it('creating an id that exists answers exists and changes nothing: not the header, not an item, not progress', async () => {
+      const job = makeJob(30, h.clock.now(), { requestFingerprint: 'a'.repeat(64) });
+      await expect(h.repo.create(job)).resolves.toBe('created');
+      const id = job.header.id;
+      await h.repo.beginAttempt(id, 0, 10);
+      await h.repo.keepGeneration(id, 0, makeGeneration(id, 0, 11));
+      await h.repo.settle(id, 0, { status: 'succeeded', at: 12 });
+      await h.repo.beginAttempt(id, 29, 13);
+      const before = await h.repo.get(id);
+      expect(before?.header.requestFingerprint).toBe('a'.repeat(64));
+      const retry: Job = {
+        header: { ...job.header, createdAt: job.header.createdAt + 5, request: { ...job.header.request, services: ['sqs'] }, requestFingerprint: 'b'.repeat(64) },
+        items: job.items.map((i) => ({ ...i, serviceIds: ['sqs'], updatedAt: 99 })),
+      };
+      await expect(h.repo.create(retry)).resolves.toBe('exists');
+      await expect(h.repo.get(id)).resolves.toEqual(before);
+    });
+
+    it('racing creates of one id: exactly one is created, and the job reads whole', async () => {
+      const job = makeJob(27, h.clock.now(), { requestFingerprint: 'c'.repeat(64) });
+      const outcomes = await Promise.all(Array.from({ length: 4 }, () => h.repo.create(job)));
+      expect(outcomes.filter((o) => o === 'created')).toHaveLength(1);
+      expect(outcomes.filter((o) => o === 'exists')).toHaveLength(3);
+      await expect(h.repo.get(job.header.id)).resolves.toEqual(job);
     });
 
     it('counts attempts, reopens a failed item and never touches a succeeded one', async () => {

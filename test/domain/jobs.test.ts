@@ -1,10 +1,12 @@
 import fc from 'fast-check';
+import { idempotentJobId, jobRequestFingerprint } from '../../src/domain/jobs/idempotency';
 import { markDuplicates } from '../../src/domain/jobs/duplicates';
 import { ITEM_SIZE, newItem, sayingIdFor, type ItemGeneration, type Job, type JobItem } from '../../src/domain/jobs/job';
 import { decodeJobMessage, encodeJobMessage } from '../../src/domain/jobs/message';
 import { planItems } from '../../src/domain/jobs/plan';
 import { isLastDelivery, retryDelayMs } from '../../src/domain/jobs/retry-policy';
 import { summarizeJob } from '../../src/domain/jobs/summary';
+import { jobIdSchema } from '../../src/entrypoints/http/routes/jobs/job-schemas';
 import { normalizeText } from '../../src/domain/sayings/saying';
 import { cycling, randomValues } from './arbitraries';
 
@@ -198,5 +200,38 @@ describe('summarizeJob', () => {
 
   it('summarising the same item states twice (a redelivery changes no state) gives the same figures', () => {
     fc.assert(fc.property(fc.array(itemArb, { minLength: 1, maxLength: 10 }), (specs) => expect(summarizeJob(jobOf(specs))).toEqual(summarizeJob(jobOf(specs)))));
+  });
+});
+
+describe('jobs named by an Idempotency-Key', () => {
+  it('every key names one job id, the same on every call and every instance, in the shape GET /jobs/{id} accepts', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 128 }), (idempotencyKey) => {
+        const id = idempotentJobId(idempotencyKey);
+        expect(id).toBe(idempotentJobId(idempotencyKey));
+        expect(jobIdSchema.safeParse(id).success).toBe(true);
+        // RFC 9562: version 8, variant 10.
+        expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      }),
+    );
+  });
+
+  it('different keys name different jobs, and no key reveals itself in the id', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 64 }), fc.string({ minLength: 1, maxLength: 64 }), (a, b) => {
+        fc.pre(a !== b);
+        expect(idempotentJobId(a)).not.toBe(idempotentJobId(b));
+      }),
+    );
+    expect(idempotentJobId('00000000-0000-4000-8000-000000000000')).not.toContain('0000-4000-8000');
+  });
+
+  it('a request fingerprint ignores key order and omitted fields, and sees every value', () => {
+    const base = { type: 'generate', count: 3, models: ['haiku'], services: undefined };
+    expect(jobRequestFingerprint(base)).toBe(jobRequestFingerprint({ services: undefined, models: ['haiku'], count: 3, type: 'generate' }));
+    expect(jobRequestFingerprint(base)).toBe(jobRequestFingerprint({ type: 'generate', count: 3, models: ['haiku'] }));
+    for (const other of [{ ...base, count: 4 }, { ...base, models: ['sonnet'] }, { ...base, models: undefined }, { ...base, services: ['s3'] }, { ...base, type: 'enrich' }]) {
+      expect(jobRequestFingerprint(other)).not.toBe(jobRequestFingerprint(base));
+    }
   });
 });

@@ -41,7 +41,7 @@ function setup() {
   const newJob = async (count: number) => {
     const result = await submit.execute({ type: 'generate', count, models: ['haiku'], services: ['s3', 'lambda', 'sqs'] });
     if (!result.ok) throw new Error(result.error.message);
-    return result.value.jobId;
+    return result.value.job.jobId;
   };
   return { clock, state, provider, repo, sayings, ledger, queue, processor, newJob, policy };
 }

@@ -22,7 +22,8 @@ describe('POST /jobs and GET /jobs/{id} on the local server (in-memory queue, in
 
   it('a generate job runs to the end: exact progress, stored sayings with deterministic ids, usage on the jobs channel', async () => {
     const res = await h.http.post('/jobs').send({ type: 'generate', count: 10, models: ['haiku', 'gpt-4.1-mini'] }).expect(202);
-    expect(res.body).toEqual({ jobId: expect.any(String), status: expect.any(String), progress: expect.objectContaining({ total: 10 }), location: `/jobs/${res.body.jobId}` });
+    expect(res.body).toEqual({ jobId: expect.any(String), status: expect.any(String), progress: expect.objectContaining({ total: 10 }), location: `/jobs/${res.body.jobId}`, replayed: false });
+    expect(res.headers['idempotent-replayed']).toBeUndefined();
     expect(res.headers.location).toBe(`/jobs/${res.body.jobId}`);
     const job = await waitForJob(h.http, res.body.jobId);
     expect(job.status).toBe('succeeded');
@@ -55,6 +56,65 @@ describe('POST /jobs and GET /jobs/{id} on the local server (in-memory queue, in
     const job = await waitForJob(h.http, res.body.jobId);
     expect(job).toMatchObject({ type: 'enrich', status: 'succeeded', request: { count: 5, services }, progress: { done: 5, total: 5 } });
     for (const s of job.results.sayings) expect(services).toContain(s.serviceId);
+  });
+
+  describe('Idempotency-Key', () => {
+    // The jobs before these have finished (each test waits for its own), so new model calls are this test's.
+    const jobCalls = async () => (await h.local.container.get<UsageLedger>(TOKENS.UsageLedger).list({ from: 0, to: Date.now() + 1 })).filter((e) => e.channel === 'jobs').length;
+
+    it('a retry with the same key and body gets the first job back, and nothing is stored or queued twice', async () => {
+      const key = `retry-${process.pid}-${Date.now()}`;
+      const body = { type: 'generate', count: 6, models: ['haiku'] };
+      const callsBefore = await jobCalls();
+      const first = await h.http.post('/jobs').set('Idempotency-Key', key).send(body).expect(202);
+      expect(first.body.replayed).toBe(false);
+      // The same fields in another order are the same request.
+      const again = await h.http.post('/jobs').set('Idempotency-Key', key).send({ models: ['haiku'], count: 6, type: 'generate' }).expect(202);
+      expect(again.body).toMatchObject({ jobId: first.body.jobId, location: `/jobs/${first.body.jobId}`, replayed: true });
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.headers.location).toBe(`/jobs/${first.body.jobId}`);
+      const job = await waitForJob(h.http, first.body.jobId);
+      expect(job.progress).toEqual({ done: 6, total: 6, failed: 0, items: { done: 2, total: 2 } });
+      const late = await h.http.post('/jobs').set('Idempotency-Key', key).send(body).expect(202);
+      expect(late.body).toMatchObject({ jobId: first.body.jobId, status: 'succeeded', replayed: true });
+      // Two items, two model calls: the retries made none.
+      expect((await jobCalls()) - callsBefore).toBe(2);
+    });
+
+    it('racing retries of one request make one job: one of them stores it, every one names it', async () => {
+      const key = `race-${process.pid}-${Date.now()}`;
+      const callsBefore = await jobCalls();
+      const answers = await Promise.all(Array.from({ length: 8 }, () => h.http.post('/jobs').set('Idempotency-Key', key).send({ type: 'enrich', services: ['s3', 'sqs'] })));
+      expect(answers.map((a) => a.status)).toEqual(Array(8).fill(202));
+      expect(new Set(answers.map((a) => a.body.jobId)).size).toBe(1);
+      expect(answers.filter((a) => a.body.replayed === false)).toHaveLength(1);
+      const job = await waitForJob(h.http, answers[0]!.body.jobId);
+      expect(job.progress.items).toEqual({ done: 1, total: 1 });
+      expect((await jobCalls()) - callsBefore).toBe(1);
+    });
+
+    it('the same key with another request → 409 idempotency_key_reused, and the first job is untouched', async () => {
+      const key = `reuse-${process.pid}-${Date.now()}`;
+      const first = await h.http.post('/jobs').set('Idempotency-Key', key).send({ type: 'generate', count: 3, models: ['haiku'] }).expect(202);
+      for (const other of [{ type: 'generate', count: 4, models: ['haiku'] }, { type: 'generate', count: 3 }, { type: 'enrich', services: ['s3'] }]) {
+        const res = await h.http.post('/jobs').set('Idempotency-Key', key).send(other).expect(409);
+        expectError(res.body, 'idempotency_key_reused');
+      }
+      expect((await waitForJob(h.http, first.body.jobId)).request.count).toBe(3);
+    });
+
+    it('without a key every request is a new job; keys are per request, not per client', async () => {
+      const body = { type: 'enrich', services: ['ec2'] };
+      const [a, b] = await Promise.all([h.http.post('/jobs').send(body).expect(202), h.http.post('/jobs').send(body).expect(202)]);
+      expect(a.body.jobId).not.toBe(b.body.jobId);
+      const keyed = await h.http.post('/jobs').set('Idempotency-Key', `k-${Date.now()}`).send(body).expect(202);
+      expect([a.body.jobId, b.body.jobId]).not.toContain(keyed.body.jobId);
+    });
+
+    it.each([['x'.repeat(129)], ['has a space'], ['tab\there'], ['ünïcode']])('a malformed key %j → 400 invalid_request, no job', async (key) => {
+      const res = await h.http.post('/jobs').set('Idempotency-Key', key).send({ type: 'generate', count: 3 }).expect(400);
+      expectError(res.body, 'invalid_request');
+    });
   });
 
   describe('bad input', () => {

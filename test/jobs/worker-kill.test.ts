@@ -99,7 +99,7 @@ describe('a worker process killed mid-job', () => {
       await container.get<SeedCollectionUseCase>(TOKENS.SeedCollection).execute(COLLECTION_ENTRIES, Date.now());
       const submitted = await container.get<SubmitJobUseCase>(TOKENS.SubmitJob).execute({ type: 'generate', count: 60, models: undefined, services: undefined });
       if (!submitted.ok) throw new Error(submitted.error.message);
-      const jobId = submitted.value.jobId;
+      const jobId = submitted.value.job.jobId;
       const getJob = container.get<GetJobUseCase>(TOKENS.GetJob);
       const repo = container.get<JobRepo>(TOKENS.JobRepo);
       const read = async (): Promise<JobSummary> => (await getJob.execute(jobId)) as JobSummary;

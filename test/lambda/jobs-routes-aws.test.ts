@@ -26,13 +26,13 @@ beforeAll(async () => {
 }, 600_000);
 afterAll(() => local?.stop());
 
-function event(method: string, routePath: string, rawPath: string, body?: string, pathParameters?: Record<string, string>): APIGatewayProxyEventV2 {
+function event(method: string, routePath: string, rawPath: string, body?: string, pathParameters?: Record<string, string>, headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
     routeKey: `${method} ${routePath}`,
     rawPath,
     rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     requestContext: { http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' }, requestId: 'req-1' } as APIGatewayProxyEventV2['requestContext'],
     isBase64Encoded: false,
     ...(body === undefined ? {} : { body }),
@@ -75,6 +75,21 @@ describe('POST /jobs and GET /jobs/{id} on Lambda (aws profile, DynamoDB Local)'
       expect(JSON.parse(bad.body ?? '{}').error.details).toEqual([expect.objectContaining({ path: 'count' })]);
       const big = await submit(event('POST', '/jobs', '/jobs', JSON.stringify({ type: 'generate', count: 3, pad: 'x'.repeat(70_000) })));
       expect(big.statusCode).toBe(413);
+
+      // A retried submission (same Idempotency-Key, same body) on DynamoDB: the first job again, nothing queued twice.
+      const keyed = (body: object) => submit(event('POST', '/jobs', '/jobs', JSON.stringify(body), undefined, { 'idempotency-key': `lambda-${process.pid}-${Date.now()}` }));
+      const headers = { 'idempotency-key': `lambda-retry-${process.pid}-${Date.now()}` };
+      const body = JSON.stringify({ type: 'enrich', services: ['s3', 'dynamodb'] });
+      const tries = await Promise.all([0, 1, 2].map(() => submit(event('POST', '/jobs', '/jobs', body, undefined, headers))));
+      expect(tries.map((t) => t.statusCode)).toEqual([202, 202, 202]);
+      const answers = tries.map((t) => JSON.parse(t.body ?? '{}') as { jobId: string; replayed: boolean });
+      expect(new Set(answers.map((a) => a.jobId)).size).toBe(1);
+      expect(answers.filter((a) => !a.replayed)).toHaveLength(1);
+      expect(tries.filter((t) => t.headers?.['Idempotent-Replayed'] === 'true')).toHaveLength(2);
+      const reused = await submit(event('POST', '/jobs', '/jobs', JSON.stringify({ type: 'enrich', services: ['s3'] }), undefined, headers));
+      expect(reused.statusCode).toBe(409);
+      expect(JSON.parse(reused.body ?? '{}').error.code).toBe('idempotency_key_reused');
+      expect((await keyed({ type: 'enrich', services: ['sqs'] })).statusCode).toBe(202);
     } finally {
       await worker.stop();
       await container.get<RedisHandle>(TOKENS.Redis).close();

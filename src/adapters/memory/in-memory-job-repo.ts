@@ -14,7 +14,8 @@ export class InMemoryJobRepo implements JobRepo {
     private readonly clock: Clock,
   ) {}
 
-  async create(job: Job): Promise<void> {
+  async create(job: Job): Promise<'created' | 'exists'> {
+    if (this.state.jobs.find(job.header.id, this.clock.now())) return 'exists';
     this.state.jobs.apply({ t: 'job', job });
     try {
       await this.state.journal.write({ t: 'job', job }, true);
@@ -23,6 +24,7 @@ export class InMemoryJobRepo implements JobRepo {
       this.state.jobs.forget(job.header.id);
       throw new JobRepoError('The job could not be stored', { cause: error });
     }
+    return 'created';
   }
 
   get(jobId: string): Promise<Job | undefined> {

@@ -1,4 +1,5 @@
 import { JOB_LIMITS, newItem, type Job, type JobRequest, type JobType } from '../../domain/jobs/job';
+import { idempotentJobId, jobRequestFingerprint, madeBy } from '../../domain/jobs/idempotency';
 import { planItems } from '../../domain/jobs/plan';
 import { summarizeJob, type JobSummary } from '../../domain/jobs/summary';
 import type { AwsService } from '../../domain/services/aws-service';
@@ -18,13 +19,22 @@ export interface SubmitJobInput {
   readonly count: number | undefined;
   readonly models: readonly string[] | undefined;
   readonly services: readonly string[] | undefined;
+  /** From the `Idempotency-Key` header: a retry with the same key and body gets the first attempt's job. */
+  readonly idempotencyKey?: string | undefined;
+}
+
+export interface SubmittedJob {
+  readonly job: JobSummary;
+  /** True when the key named a job an earlier request made: nothing new was stored or queued. */
+  readonly replayed: boolean;
 }
 
 export type SubmitJobError =
   | { readonly code: 'unknown_model'; readonly message: string; readonly values: readonly string[] }
   | { readonly code: 'unknown_service'; readonly message: string; readonly values: readonly string[] }
   | { readonly code: 'invalid_job'; readonly message: string }
-  | { readonly code: 'queue_unavailable'; readonly message: string };
+  | { readonly code: 'queue_unavailable'; readonly message: string }
+  | { readonly code: 'idempotency_key_reused'; readonly message: string };
 
 export interface SubmitJobSettings {
   /** How long a job and its results are kept. */
@@ -35,6 +45,10 @@ export interface SubmitJobSettings {
  * `POST /jobs`: validates the request against the catalog, fixes every item (model and services) up front,
  * stores the job, then queues one message per item. Items the queue refused are failed at once, so the job
  * still ends; a queue that takes nothing fails the whole job and the caller gets an error to retry.
+ *
+ * With an Idempotency-Key the job's id comes from the key: a retry of the same request — sequential or racing,
+ * on any instance — finds the job the first one stored and gets it back without storing or queueing anything;
+ * the same key with another request is refused. A job costs model calls, so a client's retry must not double it.
  */
 export class SubmitJobUseCase {
   private readonly servicesById: ReadonlyMap<string, AwsService>;
@@ -53,23 +67,42 @@ export class SubmitJobUseCase {
     this.servicesById = new Map(services.map((s) => [s.id, s]));
   }
 
-  async execute(input: SubmitJobInput): Promise<Result<JobSummary, SubmitJobError>> {
+  async execute(input: SubmitJobInput): Promise<Result<SubmittedJob, SubmitJobError>> {
     const request = this.resolve(input);
     if (!request.ok) return request;
+    const requestFingerprint = input.idempotencyKey === undefined ? undefined : jobRequestFingerprint(input);
+    const id = input.idempotencyKey === undefined ? this.random.uuid() : idempotentJobId(input.idempotencyKey);
+    if (requestFingerprint !== undefined) {
+      const earlier = await this.repo.get(id);
+      if (earlier) return this.replay(earlier, requestFingerprint);
+    }
     const now = this.clock.now();
     const plans = planItems(request.value);
     const job: Job = {
-      header: { id: this.random.uuid(), request: request.value, createdAt: now, itemCount: plans.length, expiresAt: now + this.settings.ttlMs },
+      header: { id, request: request.value, createdAt: now, itemCount: plans.length, expiresAt: now + this.settings.ttlMs, requestFingerprint },
       items: plans.map((p) => newItem(p.index, p.model, p.serviceIds, now)),
     };
-    await this.repo.create(job);
+    if ((await this.repo.create(job)) === 'exists') {
+      // A racing retry stored it first (or the key's job has expired but is not deleted yet).
+      const earlier = await this.repo.get(id);
+      if (earlier && requestFingerprint !== undefined) return this.replay(earlier, requestFingerprint);
+      return err({ code: 'idempotency_key_reused', message: 'This Idempotency-Key was used for a job that has expired; send the request with a new key.' });
+    }
     const failed = await this.enqueue(job);
     if (failed.length === job.items.length) {
       return err({ code: 'queue_unavailable', message: 'The job queue is unavailable right now; the job was not started. Try again shortly.' });
     }
     const stored = await this.repo.get(job.header.id);
-    this.logger.info('job submitted', { jobId: job.header.id, type: request.value.type, items: plans.length, unqueued: failed.length });
-    return ok(summarizeJob(stored ?? job));
+    this.logger.info('job submitted', { jobId: job.header.id, type: request.value.type, items: plans.length, unqueued: failed.length, idempotent: requestFingerprint !== undefined });
+    return ok({ job: summarizeJob(stored ?? job), replayed: false });
+  }
+
+  private replay(earlier: Job, requestFingerprint: string): Result<SubmittedJob, SubmitJobError> {
+    if (!madeBy(earlier.header, requestFingerprint)) {
+      return err({ code: 'idempotency_key_reused', message: 'This Idempotency-Key was already used for a different job request; use a new key for a new job.' });
+    }
+    this.logger.info('job submission replayed', { jobId: earlier.header.id });
+    return ok({ job: summarizeJob(earlier), replayed: true });
   }
 
   private async enqueue(job: Job): Promise<readonly number[]> {

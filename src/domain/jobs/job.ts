@@ -80,6 +80,8 @@ export interface JobHeader {
   readonly itemCount: number;
   /** Epoch ms after which the job may be deleted (DynamoDB TTL, the local state's pruning). */
   readonly expiresAt: number;
+  /** For a job submitted with an Idempotency-Key: the digest of the request, to tell a retry from a reuse. */
+  readonly requestFingerprint?: string | undefined;
 }
 
 export interface Job {

@@ -27,6 +27,7 @@ export function toHeaderItem(h: JobHeader): Item {
     [JOBS.createdAt]: h.createdAt,
     itemCount: h.itemCount,
     expiresAtMs: h.expiresAt,
+    ...(h.requestFingerprint === undefined ? {} : { requestFingerprint: h.requestFingerprint }),
     [JOBS.ttl]: ttlSeconds(h.expiresAt),
   };
 }
@@ -80,6 +81,7 @@ export function fromHeaderItem(item: Item): JobHeader {
     createdAt: num(item, JOBS.createdAt),
     itemCount: num(item, 'itemCount'),
     expiresAt: num(item, 'expiresAtMs'),
+    ...(typeof item.requestFingerprint === 'string' ? { requestFingerprint: item.requestFingerprint } : {}),
   };
 }
 

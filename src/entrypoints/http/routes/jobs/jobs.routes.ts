@@ -5,7 +5,7 @@ import type { JobSummary } from '../../../../domain/jobs/summary';
 import { readJsonBody } from '../../core/json-body';
 import type { HttpResponse, Route } from '../../core/http-types';
 import { HttpError } from '../../http-error';
-import { parseOr400 } from '../../validation';
+import { idempotencyKeySchema, parseOr400 } from '../../validation';
 import type { ApiRoute } from '../api-routes';
 import { jobBodySchema, jobIdSchema } from './job-schemas';
 
@@ -27,16 +27,23 @@ export const submitJobRoute =
   (submitJob: SubmitJobUseCase, bodyLimitBytes: number): Route =>
   async (request) => {
     const body = parseOr400(jobBodySchema, readJsonBody(request, bodyLimitBytes), 'job');
-    const result = await submitJob.execute({ type: body.type, count: body.count, models: body.models, services: body.services });
+    const rawKey = request.headers['idempotency-key'];
+    const idempotencyKey = rawKey === undefined ? undefined : parseOr400(idempotencyKeySchema, rawKey, 'Idempotency-Key header');
+    const result = await submitJob.execute({ type: body.type, count: body.count, models: body.models, services: body.services, idempotencyKey });
     if (!result.ok) {
       const e = result.error;
       if (e.code === 'queue_unavailable') throw new HttpError(503, e.code, e.message, undefined, { 'Retry-After': '5' });
+      if (e.code === 'idempotency_key_reused') throw new HttpError(409, e.code, e.message);
       const path = e.code === 'unknown_model' ? 'models' : e.code === 'unknown_service' ? 'services' : 'job';
       throw new HttpError(400, e.code, e.message, [{ path, message: e.message }]);
     }
-    const job = result.value;
+    const { job, replayed } = result.value;
     const location = `/jobs/${job.jobId}`;
-    return { status: 202, headers: { Location: location }, body: { jobId: job.jobId, status: job.status, progress: job.progress, location } };
+    return {
+      status: 202,
+      headers: { Location: location, ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) },
+      body: { jobId: job.jobId, status: job.status, progress: job.progress, location, replayed },
+    };
   };
 
 export const getJobRoute =
