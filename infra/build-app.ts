@@ -27,6 +27,9 @@ export function buildApp(props: AppProps = {}): App {
   const alarmEmail = context('alarmEmail');
   const secretsKmsKeyArn = context('secretsKmsKeyArn');
   const originSecretGeneration = context('originSecretGeneration');
+  // A string from `-c modelOverrides='[…]'`; a list when it comes through CDK_CONTEXT_JSON.
+  const rawOverrides: unknown = app.node.tryGetContext('modelOverrides');
+  const modelOverrides = typeof rawOverrides === 'object' && rawOverrides !== null ? JSON.stringify(rawOverrides) : context('modelOverrides');
   for (const envName of envs) {
     new CloudSayingsStack(app, stackName(envName), {
       envName,
@@ -37,6 +40,7 @@ export function buildApp(props: AppProps = {}): App {
       ...(alarmEmail ? { alarmEmail } : {}),
       ...(secretsKmsKeyArn ? { secretsKmsKeyArn } : {}),
       ...(originSecretGeneration ? { originSecretGeneration: Number(originSecretGeneration) } : {}),
+      ...(modelOverrides ? { modelOverrides } : {}),
     });
   }
   return app;

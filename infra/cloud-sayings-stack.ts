@@ -7,6 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { TABLES, TABLE_LOGICAL_NAMES, type TableLogicalName } from '../src/adapters/aws/dynamodb/table-design';
 import { buildCatalog } from '../src/domain/catalog/model-catalog';
+import { modelOverridesSetting } from '../src/entrypoints/config/model-overrides';
 import { ApiFunction } from './constructs/api-function';
 import { JobQueues } from './constructs/job-queues';
 import { CollectionSeed } from './constructs/collection-seed';
@@ -52,6 +53,11 @@ export interface CloudSayingsStackProps extends StackProps {
    * generated one and moves the distribution and the functions to it in one deployment (docs/deploy.md).
    */
   readonly originSecretGeneration?: number;
+  /**
+   * `MODEL_OVERRIDES` (JSON, `src/entrypoints/config/model-overrides.ts`) for every function, and the catalog the
+   * Bedrock grant is computed from — so a Bedrock model id changed here is also one the functions may call.
+   */
+  readonly modelOverrides?: string;
 }
 
 /** Where a deployment's configuration and secrets live in SSM Parameter Store (names only — never values). */
@@ -98,7 +104,9 @@ export class CloudSayingsStack extends Stack {
     this.tables = new Tables(this, 'Tables', { namePrefix: prefix, retain: settings.retainData });
     const redis = settings.redis ? new RedisCache(this, 'Redis', { namePrefix: prefix }) : undefined;
 
-    const bedrockModelIds = [...buildCatalog().values()].filter((m) => m.vendor === 'bedrock').map((m) => m.vendorModelId);
+    const overrides = props.modelOverrides === undefined ? undefined : modelOverridesSetting.safeParse(props.modelOverrides);
+    if (overrides && !overrides.success) throw new Error(`modelOverrides: ${overrides.error.issues.map((i) => `${i.path.join('.') || '(list)'}: ${i.message}`).join('; ')}`);
+    const bedrockModelIds = [...buildCatalog(overrides?.data).values()].filter((m) => m.vendor === 'bedrock').map((m) => m.vendorModelId);
     const environment: Record<string, string> = {
       APP_ENV: envName,
       LOG_LEVEL: settings.logLevel,
@@ -113,6 +121,7 @@ export class CloudSayingsStack extends Stack {
       BEDROCK_REGIONS: settings.bedrockRegions.join(','),
       ...Object.fromEntries(TABLE_LOGICAL_NAMES.map((name) => [TABLE_ENV_VARS[name], this.tables.byName[name].tableName])),
       ...(redis ? { REDIS_URL: redis.url } : {}),
+      ...(overrides?.data ? { MODEL_OVERRIDES: JSON.stringify(overrides.data) } : {}),
     };
     // Through CloudFront, API Gateway's source IP is CloudFront's; per-client limits need the viewer's — believed
     // only beside the secret CloudFront adds to what it forwards (ADR 0022): the API's own endpoint stays open.

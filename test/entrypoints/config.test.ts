@@ -39,3 +39,46 @@ describe('local configuration', () => {
     expect(parseOrigins('')).toEqual([]);
   });
 });
+
+describe('MODEL_OVERRIDES', () => {
+  const load = (value: string) => loadLocalConfig({ MODEL_OVERRIDES: value }).MODEL_OVERRIDES;
+  const refused = (value: string): string => {
+    try {
+      load(value);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as Error).message;
+    }
+    throw new Error(`accepted ${value}`);
+  };
+
+  it('changes catalog models by key: a retired model id, its name, a price', () => {
+    const overrides = load('[{"key":"sonnet","vendorModelId":"claude-sonnet-4-6","displayName":"Claude Sonnet 4.6","inputPrice":3000,"outputPrice":15000}]');
+    expect(overrides).toEqual([{ key: 'sonnet', vendorModelId: 'claude-sonnet-4-6', displayName: 'Claude Sonnet 4.6', inputPrice: 3000, outputPrice: 15000 }]);
+    expect(loadLocalConfig({}).MODEL_OVERRIDES).toBeUndefined();
+  });
+
+  it('adds a model when every field is given', () => {
+    const added = load(
+      JSON.stringify([{ key: 'gpt-4.1-nano', vendor: 'openai', displayName: 'GPT-4.1-nano', vendorModelId: 'gpt-4.1-nano', inputPrice: 100, outputPrice: 400, maxTokens: 400, temperature: 0.9, timeoutMs: 10000, tier: 1 }]),
+    );
+    expect(added?.[0]?.key).toBe('gpt-4.1-nano');
+  });
+
+  it.each([
+    ['not JSON', '[{key:sonnet}]', 'must be JSON'],
+    ['not a list', '{"key":"sonnet"}', 'list'],
+    ['an unknown field', '[{"key":"sonnet","vendorModelID":"claude-sonnet-4-6"}]', 'vendorModelID'],
+    ['a new key without every field', '[{"key":"claude-next","vendorModelId":"claude-next"}]', 'a new model needs vendor, displayName'],
+    ['a key twice', '[{"key":"sonnet","tier":4},{"key":"sonnet","tier":5}]', 'overridden twice'],
+    ['a fractional price', '[{"key":"haiku","inputPrice":2.5}]', 'whole nano-dollars'],
+    ['a negative price', '[{"key":"haiku","outputPrice":-1}]', 'MODEL_OVERRIDES'],
+    ['a model id with a space', '[{"key":"haiku","vendorModelId":"claude haiku"}]', 'as the vendor spells it'],
+    ['two models with one display name', '[{"key":"sonnet","displayName":"Claude Haiku 4.5"}]', 'display names must stay unique'],
+    ['a temperature above 2', '[{"key":"haiku","temperature":3}]', 'MODEL_OVERRIDES'],
+  ])('refuses %s, naming the setting and what to fix', (_case, value, expected) => {
+    const message = refused(value);
+    expect(message).toContain('MODEL_OVERRIDES');
+    expect(message).toContain(expected);
+  });
+});

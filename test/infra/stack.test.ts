@@ -493,7 +493,7 @@ describe('secrets', () => {
         // Only names and non-secret settings: every variable is on this list.
         const allowed = new Set([
           ...['APP_ENV', 'LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'METRICS_NAMESPACE', 'SECRETS_SOURCE'],
-          ...['CLAUDE_PARAMETER_NAME', 'OPENAI_PARAMETER_NAME', 'ADMIN_TOKEN_PARAMETER_NAME', 'BEDROCK_ENABLED', 'BEDROCK_REGIONS', 'REDIS_URL', 'CLIENT_IP_HEADER', 'ORIGIN_SECRET_NAME'],
+          ...['CLAUDE_PARAMETER_NAME', 'OPENAI_PARAMETER_NAME', 'ADMIN_TOKEN_PARAMETER_NAME', 'BEDROCK_ENABLED', 'BEDROCK_REGIONS', 'REDIS_URL', 'CLIENT_IP_HEADER', 'ORIGIN_SECRET_NAME', 'MODEL_OVERRIDES'],
           ...['SAYINGS_TABLE', 'FEEDBACK_TABLE', 'USAGE_TABLE', 'API_KEYS_TABLE', 'SESSIONS_TABLE', 'JOBS_TABLE'],
         ]);
         for (const name of Object.keys(env)) expect(allowed.has(name) ? name : `unexpected ${name}`).toBe(name);
@@ -638,6 +638,22 @@ describe('the app', () => {
     const one = buildApp({ context });
     expect(one.node.children.map((c) => c.node.id)).toEqual(['CloudSayings-dev']);
     expect(() => buildApp({ context: { ...context, env: 'qa' } })).toThrow(/dev, staging, prod or all/);
+  });
+
+  it('modelOverrides reach every function as MODEL_OVERRIDES, and a changed Bedrock model id is the one granted', () => {
+    const overrides = [{ key: 'bedrock-claude-3-haiku', vendorModelId: 'anthropic.claude-3-5-haiku-20241022-v1:0', displayName: 'Claude 3.5 Haiku (Bedrock)' }];
+    const app = buildApp({ context: { bundleDir, webDir, modelOverrides: JSON.stringify(overrides) } });
+    const resources = (Template.fromStack(app.node.findChild('CloudSayings-dev') as CloudSayingsStack).toJSON() as { Resources: Resources }).Resources;
+    const lambdas = ofType(resources, 'AWS::Lambda::Function').map(([, r]) => (r.Properties?.Environment as { Variables?: Json } | undefined)?.Variables ?? {});
+    const ours = lambdas.filter((v) => v.APP_ENV !== undefined);
+    expect(ours.length).toBeGreaterThan(5);
+    for (const v of ours) expect(JSON.parse(String(v.MODEL_OVERRIDES))).toEqual(overrides);
+    // Bedrock is off in dev by default; with it on, the grant names the new id and not the replaced one.
+    const withBedrock = synth({ envName: 'dev', settings: { bedrockEnabled: true }, modelOverrides: JSON.stringify(overrides) });
+    const bedrockArns = allStatements(withBedrock.resources).filter(({ statement }) => actionsOf(statement).includes('bedrock:InvokeModel')).flatMap(({ statement }) => resourcesOf(statement));
+    expect(bedrockArns.some((a) => a.endsWith('foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0'))).toBe(true);
+    expect(bedrockArns.some((a) => a.endsWith('foundation-model/anthropic.claude-3-haiku-20240307-v1:0'))).toBe(false);
+    expect(() => buildApp({ context: { bundleDir, webDir, modelOverrides: '[{"key":"haiku","price":1}]' } })).toThrow(/modelOverrides: 0: Unrecognized key/);
   });
 
   it('rotates the origin secret by generation: a new secret name, and the distribution, functions and grants all follow it', () => {

@@ -79,7 +79,7 @@ function connectAws(global: GlobalArgs, env: Env, logger: Logger): Promise<KeysC
 function baseContainer(config: AppConfig, logger: Logger): Container {
   const c = new Container({ defaultScope: 'Singleton' });
   c.bind(T.Config).toConstantValue(config);
-  c.bind(T.Catalog).toConstantValue(buildCatalog());
+  c.bind(T.Catalog).toConstantValue(buildCatalog(config.MODEL_OVERRIDES));
   c.bind(T.Clock).toConstantValue(new SystemClock());
   c.bind(T.Random).toConstantValue(new CryptoRandomSource());
   c.bind(T.Logger).toConstantValue(logger);

@@ -3,6 +3,7 @@ import { jobsAwsShape, jobsSharedShape } from './jobs-config';
 import { keysAwsShape, keysLocalShape, keysSharedShape } from './keys-config';
 import { chatAwsShape, chatShape } from './chat-config';
 import { gatewayConfigShape } from './gateway-config';
+import { modelOverridesSetting } from './model-overrides';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -22,6 +23,8 @@ const sharedShape = {
     TRUST_PROXY: bool.default(false),
     BODY_LIMIT_BYTES: int(1024, 1_048_576).default(65_536),
     VOTES_PER_MINUTE: int(1, 1_000_000).default(60),
+    /** Changes to the model catalog by key, as JSON (`model-overrides.ts`): a retired model id, a new price. */
+    MODEL_OVERRIDES: modelOverridesSetting.optional(),
     POOL_MAX_SIZE: int(1, 10_000).default(48),
     POOL_REFILL_THRESHOLD: int(0, 10_000).default(8),
     LIVE_DEADLINE_MS: int(100, 28_000).default(8_000),

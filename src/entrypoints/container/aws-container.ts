@@ -40,7 +40,7 @@ export function buildAwsContainer(input: AwsContainerInput): Container {
   const c = new Container({ defaultScope: 'Singleton' });
   const clock = new SystemClock();
   const random = new CryptoRandomSource();
-  const catalog = buildCatalog();
+  const catalog = buildCatalog(config.MODEL_OVERRIDES);
   const metrics = EmfMetricsSink.create(config.METRICS_NAMESPACE, input.env.POWERTOOLS_SERVICE_NAME ?? 'cloud-sayings');
   const secrets = buildSecretStore(config, input.env);
   const dynamo = DynamoDBDocumentClient.from(

@@ -69,7 +69,7 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
         throw error;
       });
   const random = new CryptoRandomSource();
-  const catalog = buildCatalog();
+  const catalog = buildCatalog(config.MODEL_OVERRIDES);
   const secrets = buildSecretStore(config, options.env);
   const configured = await configuredVendors(config, secrets);
   const providers = buildModelProviders({ catalog, config, secrets, configured, clock, random, logger });
