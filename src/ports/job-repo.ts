@@ -15,6 +15,8 @@ export interface JobRepo {
    * (not its items, not their progress) and the answer is `exists`. Two racing creates of one id: one `created`.
    */
   create(job: Job): Promise<'created' | 'exists'>;
+  /** Notes that the job's items were handed to the queue; the first time counts, later calls change nothing. */
+  markQueued(jobId: string, at: number): Promise<void>;
   /** The job with its items in index order; undefined when unknown or expired. */
   get(jobId: string): Promise<Job | undefined>;
   getItem(jobId: string, index: number): Promise<JobItem | undefined>;

@@ -85,6 +85,17 @@ export function jobRepoContract(name: string, make: () => Promise<JobRepoHarness
       await expect(h.repo.get(id)).resolves.toEqual(before);
     });
 
+    it('notes once when a job was queued; later marks and unknown jobs change nothing', async () => {
+      const job = makeJob(2, h.clock.now());
+      await h.repo.create(job);
+      expect((await h.repo.get(job.header.id))?.header.queuedAt).toBeUndefined();
+      await h.repo.markQueued(job.header.id, 10);
+      await h.repo.markQueued(job.header.id, 20);
+      expect((await h.repo.get(job.header.id))?.header.queuedAt).toBe(10);
+      await expect(h.repo.markQueued('00000000-0000-4000-8000-00000000abcd', 30)).resolves.toBeUndefined();
+      await expect(h.repo.get('00000000-0000-4000-8000-00000000abcd')).resolves.toBeUndefined();
+    });
+
     it('racing creates of one id: exactly one is created, and the job reads whole', async () => {
       const job = makeJob(27, h.clock.now(), { requestFingerprint: 'c'.repeat(64) });
       const outcomes = await Promise.all(Array.from({ length: 4 }, () => h.repo.create(job)));

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TOKENS } from '../../src/entrypoints/container/tokens';
+import type { JobRepo } from '../../src/ports/job-repo';
 import { startHarness } from '../support/local-harness';
 import { waitForJob } from './support';
 
@@ -32,6 +34,8 @@ describe('the local server restarted in the middle of a job', () => {
     const third = await startHarness({ inMemory: false, env: { DATA_DIR: dataDir } });
     try {
       expect((await third.http.get(`/jobs/${jobId}`).expect(200)).body.progress.done).toBe(9);
+      // The note that the job reached the queue is journalled too: a keyed retry will not queue it again.
+      expect((await third.local.container.get<JobRepo>(TOKENS.JobRepo).get(jobId))?.header.queuedAt).toEqual(expect.any(Number));
       expect(third.logs.some((l) => l.message === 'unfinished job items queued again')).toBe(false);
     } finally {
       await third.close();

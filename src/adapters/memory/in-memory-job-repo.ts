@@ -27,6 +27,13 @@ export class InMemoryJobRepo implements JobRepo {
     return 'created';
   }
 
+  async markQueued(jobId: string, at: number): Promise<void> {
+    const job = this.state.jobs.find(jobId, this.clock.now());
+    if (!job || job.header.queuedAt !== undefined) return;
+    this.state.jobs.apply({ t: 'jobQueued', jobId, at });
+    await this.state.journal.write({ t: 'jobQueued', jobId, at }, false);
+  }
+
   get(jobId: string): Promise<Job | undefined> {
     const job = this.state.jobs.find(jobId, this.clock.now());
     return Promise.resolve(job ? { header: job.header, items: [...job.items] } : undefined);

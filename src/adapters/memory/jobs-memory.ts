@@ -4,12 +4,13 @@ import type { Job, JobHeader, JobItem } from '../../domain/jobs/job';
 export type JobChange =
   | { readonly t: 'job'; readonly job: Job }
   | { readonly t: 'jobItem'; readonly jobId: string; readonly item: JobItem }
-  | { readonly t: 'jobClaim'; readonly jobId: string; readonly text: string; readonly index: number };
+  | { readonly t: 'jobClaim'; readonly jobId: string; readonly text: string; readonly index: number }
+  | { readonly t: 'jobQueued'; readonly jobId: string; readonly at: number };
 
-export const JOB_CHANGE_KINDS: ReadonlySet<string> = new Set(['job', 'jobItem', 'jobClaim']);
+export const JOB_CHANGE_KINDS: ReadonlySet<string> = new Set(['job', 'jobItem', 'jobClaim', 'jobQueued']);
 
 interface StoredJob {
-  readonly header: JobHeader;
+  header: JobHeader;
   readonly items: JobItem[];
   /** Normalised text → the item that claimed it. */
   readonly claims: Map<string, number>;
@@ -32,6 +33,11 @@ export class JobsMemory {
       case 'jobClaim':
         this.jobs.get(change.jobId)?.claims.set(change.text, change.index);
         break;
+      case 'jobQueued': {
+        const job = this.jobs.get(change.jobId);
+        if (job && job.header.queuedAt === undefined) job.header = { ...job.header, queuedAt: change.at };
+        break;
+      }
     }
   }
 

@@ -1,4 +1,4 @@
-import { JOB_LIMITS, newItem, type Job, type JobRequest, type JobType } from '../../domain/jobs/job';
+import { JOB_LIMITS, newItem, type Job, type JobItem, type JobRequest, type JobType } from '../../domain/jobs/job';
 import { idempotentJobId, jobRequestFingerprint, madeBy } from '../../domain/jobs/idempotency';
 import { planItems } from '../../domain/jobs/plan';
 import { summarizeJob, type JobSummary } from '../../domain/jobs/summary';
@@ -88,36 +88,58 @@ export class SubmitJobUseCase {
       if (earlier && requestFingerprint !== undefined) return this.replay(earlier, requestFingerprint);
       return err({ code: 'idempotency_key_reused', message: 'This Idempotency-Key was used for a job that has expired; send the request with a new key.' });
     }
-    const failed = await this.enqueue(job);
-    if (failed.length === job.items.length) {
-      return err({ code: 'queue_unavailable', message: 'The job queue is unavailable right now; the job was not started. Try again shortly.' });
-    }
+    // With a key, a queue that takes nothing leaves the job pending: the client is told to retry, and its retry
+    // (same key) queues it. Without one, nobody could name the job again, so its items are failed and it ends.
+    const queued = await this.enqueue(job, job.items, requestFingerprint === undefined);
+    if (!queued.ok) return queued;
     const stored = await this.repo.get(job.header.id);
-    this.logger.info('job submitted', { jobId: job.header.id, type: request.value.type, items: plans.length, unqueued: failed.length, idempotent: requestFingerprint !== undefined });
+    this.logger.info('job submitted', { jobId: job.header.id, type: request.value.type, items: plans.length, unqueued: queued.value, idempotent: requestFingerprint !== undefined });
     return ok({ job: summarizeJob(stored ?? job), replayed: false });
   }
 
-  private replay(earlier: Job, requestFingerprint: string): Result<SubmittedJob, SubmitJobError> {
+  /**
+   * The job an earlier request with this key made. If it was never handed to the queue — that request's queue
+   * refused it (it got a 503), or its process died between storing and queueing — this retry queues it, once the
+   * earlier request has had QUEUE_GRACE_MS to do so itself (a duplicate message would be harmless, ADR 0020).
+   */
+  private async replay(earlier: Job, requestFingerprint: string): Promise<Result<SubmittedJob, SubmitJobError>> {
     if (!madeBy(earlier.header, requestFingerprint)) {
       return err({ code: 'idempotency_key_reused', message: 'This Idempotency-Key was already used for a different job request; use a new key for a new job.' });
+    }
+    const stranded = earlier.header.queuedAt === undefined && this.clock.now() - earlier.header.createdAt >= QUEUE_GRACE_MS;
+    const pending = earlier.items.filter((i) => i.status === 'pending');
+    if (stranded && pending.length > 0) {
+      const queued = await this.enqueue(earlier, pending, false);
+      if (!queued.ok) return queued;
+      this.logger.info('job queued by a retried submission', { jobId: earlier.header.id, items: pending.length, unqueued: queued.value });
+      return ok({ job: summarizeJob((await this.repo.get(earlier.header.id)) ?? earlier), replayed: true });
     }
     this.logger.info('job submission replayed', { jobId: earlier.header.id });
     return ok({ job: summarizeJob(earlier), replayed: true });
   }
 
-  private async enqueue(job: Job): Promise<readonly number[]> {
+  /**
+   * Sends one message per item; marks the job queued when the queue took any. Items the queue refused are failed
+   * at once (the job still ends) — unless it took none and `failWhenRefused` is false: then nothing is changed and
+   * the caller answers 503. Answers how many items were left out.
+   */
+  private async enqueue(job: Job, items: readonly JobItem[], failWhenRefused: boolean): Promise<Result<number, SubmitJobError>> {
     let failed: readonly number[];
     try {
-      failed = (await this.queue.send(job.items.map((i) => ({ jobId: job.header.id, item: i.index })))).failed;
+      failed = (await this.queue.send(items.map((i) => ({ jobId: job.header.id, item: i.index })))).failed;
     } catch (error) {
       this.logger.error('job not queued', { jobId: job.header.id, error: describeError(error) });
-      failed = job.items.map((i) => i.index);
+      failed = items.map((i) => i.index);
     }
     const at = this.clock.now();
-    const error = { code: 'enqueue_failed', message: 'The queue did not accept this item.', attempt: 0, at, final: true };
+    const none = failed.length === items.length;
+    if (none && !failWhenRefused) return err(QUEUE_UNAVAILABLE);
     // Best effort: if the store is down too, the items stay pending and the job reads as running.
+    const error = { code: 'enqueue_failed', message: 'The queue did not accept this item.', attempt: 0, at, final: true };
     await Promise.all(failed.map((index) => this.repo.settle(job.header.id, index, { status: 'failed', at, error }).catch(() => undefined)));
-    return failed;
+    if (none) return err(QUEUE_UNAVAILABLE);
+    await this.repo.markQueued(job.header.id, at).catch((e: unknown) => this.logger.warn('job queued but not marked so', { jobId: job.header.id, error: describeError(e) }));
+    return ok(failed.length);
   }
 
   private resolve(input: SubmitJobInput): Result<JobRequest, SubmitJobError> {
@@ -148,6 +170,11 @@ export class SubmitJobUseCase {
     return ok({ type: 'generate', count, models, services });
   }
 }
+
+/** How long a submission has to queue its own job before a retry with the same key does it instead. */
+export const QUEUE_GRACE_MS = 5_000;
+
+const QUEUE_UNAVAILABLE = { code: 'queue_unavailable', message: 'The job queue is unavailable right now; the job was not started. Try again shortly.' } as const;
 
 const unique = (values: readonly string[]): readonly string[] => [...new Set(values)];
 const quoteList = (values: readonly string[]): string => values.map((v) => `"${v.slice(0, 60)}"`).join(', ');

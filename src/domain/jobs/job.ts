@@ -82,6 +82,8 @@ export interface JobHeader {
   readonly expiresAt: number;
   /** For a job submitted with an Idempotency-Key: the digest of the request, to tell a retry from a reuse. */
   readonly requestFingerprint?: string | undefined;
+  /** When its items were handed to the queue; absent while a submission is under way or after it failed to queue. */
+  readonly queuedAt?: number | undefined;
 }
 
 export interface Job {

@@ -59,6 +59,24 @@ export class DynamoDbJobRepo implements JobRepo {
     }
   }
 
+  markQueued(jobId: string, at: number): Promise<void> {
+    return asPortError(JobRepoError, 'markQueued', async () => {
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: jobId, sk: HEADER_SK },
+            UpdateExpression: 'SET queuedAt = :at',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(queuedAt)',
+            ExpressionAttributeValues: { ':at': at },
+          }),
+        );
+      } catch (error) {
+        if (awsErrorName(error) !== 'ConditionalCheckFailedException') throw error;
+      }
+    });
+  }
+
   get(jobId: string): Promise<Job | undefined> {
     return asPortError(JobRepoError, 'get', async () => {
       const rows: Item[] = [];

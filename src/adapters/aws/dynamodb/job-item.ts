@@ -28,6 +28,7 @@ export function toHeaderItem(h: JobHeader): Item {
     itemCount: h.itemCount,
     expiresAtMs: h.expiresAt,
     ...(h.requestFingerprint === undefined ? {} : { requestFingerprint: h.requestFingerprint }),
+    ...(h.queuedAt === undefined ? {} : { queuedAt: h.queuedAt }),
     [JOBS.ttl]: ttlSeconds(h.expiresAt),
   };
 }
@@ -82,6 +83,7 @@ export function fromHeaderItem(item: Item): JobHeader {
     itemCount: num(item, 'itemCount'),
     expiresAt: num(item, 'expiresAtMs'),
     ...(typeof item.requestFingerprint === 'string' ? { requestFingerprint: item.requestFingerprint } : {}),
+    ...(typeof item.queuedAt === 'number' ? { queuedAt: item.queuedAt } : {}),
   };
 }
 

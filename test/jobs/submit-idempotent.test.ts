@@ -1,0 +1,97 @@
+import { InMemoryJobQueue } from '../../src/adapters/memory/in-memory-job-queue';
+import { InMemoryJobRepo } from '../../src/adapters/memory/in-memory-job-repo';
+import { MemoryState } from '../../src/adapters/memory/memory-state';
+import { CryptoRandomSource } from '../../src/adapters/system/crypto-random-source';
+import { QUEUE_GRACE_MS, SubmitJobUseCase, type SubmitJobInput } from '../../src/application/jobs/submit-job.use-case';
+import { ModelDirectory } from '../../src/application/sayings/models';
+import { ServicePicker } from '../../src/application/sayings/service-picker';
+import { buildCatalog } from '../../src/domain/catalog/model-catalog';
+import { AWS_SERVICES } from '../../src/domain/services/aws-services';
+import { JobQueueError, type JobMessage, type JobQueue } from '../../src/ports/job-queue';
+import { ManualClock, silentLogger } from '../contracts/support';
+import { SwitchableProvider } from './support';
+
+/*
+ * A submission with an Idempotency-Key whose job never reached the queue — the queue refused it (the client got a
+ * 503 and retries) or the process died between storing and queueing — is queued by the retry, exactly once.
+ */
+function setup() {
+  const clock = new ManualClock();
+  const random = new CryptoRandomSource();
+  const catalog = buildCatalog();
+  const provider = new SwitchableProvider();
+  const models = new ModelDirectory(catalog, new Map([...catalog.keys()].map((k) => [k, provider])));
+  const repo = new InMemoryJobRepo(new MemoryState(), clock);
+  const inner = new InMemoryJobQueue({ clock, random, visibilityTimeoutMs: 30_000, maxReceiveCount: 5 });
+  const sent: JobMessage[] = [];
+  let down = false;
+  const queue = {
+    send: (messages: readonly JobMessage[]) => {
+      if (down) return Promise.reject(new JobQueueError('SQS SendMessageBatch failed (ServiceUnavailable)'));
+      sent.push(...messages);
+      return inner.send(messages);
+    },
+  } as unknown as JobQueue;
+  const submit = new SubmitJobUseCase(models, AWS_SERVICES, new ServicePicker(AWS_SERVICES, 24, random), repo, queue, silentLogger, clock, random, { ttlMs: 86_400_000 });
+  return { clock, repo, submit, sent, setDown: (v: boolean) => (down = v) };
+}
+
+const request = (key: string | undefined): SubmitJobInput => ({ type: 'generate', count: 9, models: ['haiku'], services: ['s3', 'sqs', 'ec2'], idempotencyKey: key });
+
+describe('SubmitJobUseCase with an Idempotency-Key', () => {
+  it('a refused queue leaves the keyed job pending (503 to the caller); the retry after the grace queues it once', async () => {
+    const t = setup();
+    t.setDown(true);
+    const first = await t.submit.execute(request('k-refused'));
+    expect(first).toMatchObject({ ok: false, error: { code: 'queue_unavailable' } });
+    t.setDown(false);
+    // Too soon: the first request could still be queueing it itself.
+    t.clock.advance(QUEUE_GRACE_MS - 1);
+    const early = await t.submit.execute(request('k-refused'));
+    expect(early).toMatchObject({ ok: true, value: { replayed: true, job: { status: 'queued' } } });
+    expect(t.sent).toHaveLength(0);
+    t.clock.advance(1);
+    const retry = await t.submit.execute(request('k-refused'));
+    expect(retry.ok && retry.value.replayed).toBe(true);
+    expect(t.sent.map((m) => m.item)).toEqual([0, 1, 2]);
+    const jobId = retry.ok ? retry.value.job.jobId : '';
+    expect((await t.repo.get(jobId))?.header.queuedAt).toBe(t.clock.now());
+    expect((await t.repo.get(jobId))?.items.map((i) => i.status)).toEqual(['pending', 'pending', 'pending']);
+    // Queued now: later retries only report it.
+    t.clock.advance(60_000);
+    await t.submit.execute(request('k-refused'));
+    expect(t.sent).toHaveLength(3);
+  });
+
+  it('the retry answers 503 again while the queue is still down, and changes nothing', async () => {
+    const t = setup();
+    t.setDown(true);
+    await t.submit.execute(request('k-down'));
+    t.clock.advance(QUEUE_GRACE_MS);
+    await expect(t.submit.execute(request('k-down'))).resolves.toMatchObject({ ok: false, error: { code: 'queue_unavailable' } });
+    t.setDown(false);
+    const ok = await t.submit.execute(request('k-down'));
+    expect(ok.ok && ok.value.job.status).toBe('queued');
+    expect(t.sent).toHaveLength(3);
+  });
+
+  it('a job stored but never queued (the process died in between) is queued by the retry', async () => {
+    const t = setup();
+    const first = await t.submit.execute(request('k-crash'));
+    const jobId = first.ok ? first.value.job.jobId : '';
+    // As if the process had died before queueing: the stored job without the mark, and nothing sent.
+    const stored = (await t.repo.get(jobId))!;
+    const fresh = setup();
+    await fresh.repo.create({ header: { ...stored.header, queuedAt: undefined }, items: stored.items });
+    fresh.clock.advance(QUEUE_GRACE_MS);
+    const retry = await fresh.submit.execute(request('k-crash'));
+    expect(retry).toMatchObject({ ok: true, value: { replayed: true, job: { jobId } } });
+    expect(fresh.sent.map((m) => m.jobId)).toEqual([jobId, jobId, jobId]);
+  });
+
+  it('without a key a refused queue fails the job, so it ends (nobody could name it again)', async () => {
+    const t = setup();
+    t.setDown(true);
+    await expect(t.submit.execute(request(undefined))).resolves.toMatchObject({ ok: false, error: { code: 'queue_unavailable' } });
+  });
+});
