@@ -46,6 +46,11 @@ interface BaseFunctionSpec {
   readonly sendsJobs?: boolean;
   /** Reads the admin API's token (the SecureString `admin/token`): GetParameter on it alone, and decryption through SSM. */
   readonly readsAdminToken?: boolean;
+  /**
+   * An answer promised sooner than the timeout allows: p95 duration above this for 15 minutes alarms (default:
+   * 80 % of the timeout, which would only catch a function about to time out).
+   */
+  readonly p95AlarmMs?: number;
 }
 
 export interface RouteFunctionSpec extends BaseFunctionSpec {
@@ -154,6 +159,8 @@ export const FUNCTION_SPECS: readonly FunctionSpec[] = [
     tables: { sessions: ['get', 'put'], sayings: ['query', 'batchGet'], usage: ['put'] },
     callsModels: true,
     identifiesClients: true,
+    // Chat's promise: an answer within CHAT_DEADLINE_MS (default 3 s, ADR 0017).
+    p95AlarmMs: 3_000,
   },
   {
     name: 'submit-job',

@@ -68,9 +68,12 @@ export class Monitoring extends Construct {
       });
       alarm(`${spec.name}-duration-p95`, {
         alarmName: `${prefix}-${spec.name}-duration-p95`,
-        alarmDescription: `${spec.name}: p95 duration above 80 % of its ${spec.timeoutSeconds} s timeout for 15 minutes`,
+        alarmDescription:
+          spec.p95AlarmMs === undefined
+            ? `${spec.name}: p95 duration above 80 % of its ${spec.timeoutSeconds} s timeout for 15 minutes`
+            : `${spec.name}: p95 duration above its ${spec.p95AlarmMs} ms promise for 15 minutes`,
         metric: fn.metricDuration({ period: Duration.minutes(5), statistic: cloudwatch.Stats.percentile(95) }),
-        threshold: spec.timeoutSeconds * 1000 * 0.8,
+        threshold: spec.p95AlarmMs ?? spec.timeoutSeconds * 1000 * 0.8,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 3,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,

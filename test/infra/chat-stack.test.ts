@@ -7,6 +7,7 @@ import { CloudSayingsStack } from '../../infra/cloud-sayings-stack';
 import { ENVIRONMENTS } from '../../infra/environments';
 import { FUNCTION_NAMES } from '../../infra/functions';
 import { buildCatalog } from '../../src/domain/catalog/model-catalog';
+import { loadLocalConfig } from '../../src/entrypoints/config/app-config';
 import { list, readsOriginSecret, text, type Json, type Resources, type Statement } from './template-support';
 
 /* The chat function of the CDK stack: its route, its runtime settings and exactly the IAM its adapters need. */
@@ -101,6 +102,16 @@ describe('the chat function', () => {
       ENVIRONMENTS.prod.bedrockRegions.flatMap((r) => ids.map((id) => `arn:\${AWS::Partition}:bedrock:${r}::foundation-model/${id}`)).sort(),
     );
     for (const s of statements) for (const r of list(s.Resource as unknown)) expect(r).not.toBe('*');
+  });
+
+  it('alarms when its p95 duration passes the answer it promises (CHAT_DEADLINE_MS), not 80 % of its timeout', () => {
+    const alarms = Object.values(dev).filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map((r) => r.Properties ?? {});
+    const chat = alarms.find((a) => a.AlarmName === 'cloud-sayings-dev-chat-duration-p95');
+    expect(chat).toMatchObject({ MetricName: 'Duration', ExtendedStatistic: 'p95', Threshold: loadLocalConfig({}).CHAT_DEADLINE_MS, EvaluationPeriods: 3 });
+    expect(String(chat?.AlarmDescription)).toContain('3000 ms promise');
+    // The others keep the timeout-based threshold.
+    const saying = alarms.find((a) => a.AlarmName === 'cloud-sayings-dev-get-saying-duration-p95');
+    expect(saying?.Threshold).toBeGreaterThan(3_000);
   });
 
   it('the sessions table it writes expires items by expiresAt (epoch seconds)', () => {
