@@ -58,9 +58,10 @@ export function routeHandler(pick: RoutePicker, runtime: () => Promise<AwsRuntim
       rt = await runtime();
       if (context) rt.logger.addContext(context);
       const route = pick(rt.routes, event);
-      const viewerIp = await rt.viewerAddress?.of(event.headers);
+      const viewerAddress = rt.viewerAddress;
       return await requestContext.run({ requestId }, async () => {
-        const response = await route(toHttpRequest(event, viewerIp));
+        // Inside the request's context: a failure to read the origin secret is logged with its request id.
+        const response = await route(toHttpRequest(event, await viewerAddress?.of(event.headers)));
         if (isStreamResponse(response)) return bufferedResult(response, requestId);
         // The container freezes once the handler returns: work the route left running finishes first.
         await response.after;
