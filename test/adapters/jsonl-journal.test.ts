@@ -104,6 +104,35 @@ describe('JsonlJournal', () => {
     expect(parsed(path).map((r) => r.id)).toEqual(['w1', 'w2', 'd3']);
   });
 
+  it('writes one line per entity and batch: the newest, after every change appended before it', async () => {
+    const j = journal(60_000);
+    await j.open();
+    for (let v = 1; v <= 500; v++) void j.append({ id: 'hot', v }, false, 'hot');
+    void j.append({ id: 'other', v: 1 }, false);
+    void j.append({ id: 'hot', v: 501 }, false, 'hot');
+    expect(j.lineCount).toBe(2);
+    await j.flush();
+    expect(parsed(path)).toEqual([{ id: 'other', v: 1 }, { id: 'hot', v: 501 }]);
+
+    // A line already written is never superseded: the next batch appends a newer one after it.
+    void j.append({ id: 'hot', v: 502 }, false, 'hot');
+    await j.flush();
+    expect(parsed(path).map((r) => r.v)).toEqual([1, 501, 502]);
+    expect(j.lineCount).toBe(3);
+  });
+
+  it('keeps a superseded durable append durable: it resolves once the newer line of its entity is on disk', async () => {
+    const j = journal(60_000);
+    await j.open();
+    void j.append({ id: 'k', v: 1 }, false, 'k');
+    const durable = j.append({ id: 'k', v: 2, note: 'revoked' }, true, 'k');
+    void j.append({ id: 'k', v: 3, note: 'revoked' }, false, 'k');
+    await durable;
+    expect(parsed(path)).toEqual([{ id: 'k', v: 3, note: 'revoked' }]);
+    await j.close();
+    await expect(journal().open()).resolves.toEqual([{ id: 'k', v: 3, note: 'revoked' }]);
+  });
+
   it('lets concurrent durable appends share fsyncs (group commit)', async () => {
     const j = journal();
     await j.open();

@@ -47,7 +47,9 @@ export class FileApiKeyStore implements ApiKeyJournal {
 
   async write(changes: readonly ApiKeyChange[], durable: boolean): Promise<void> {
     // One batch: the lines of one change share a sync (and a torn tail can only cut the last of them).
-    await Promise.all(changes.map((change) => this.journal.append(change, durable)));
+    // Whole entities: a key's line still waiting to be written is superseded by its newer one (its usage totals
+    // change on every request).
+    await Promise.all(changes.map((change) => this.journal.append(change, durable, entityOf(change))));
     this.maybeCompact();
   }
 
@@ -71,3 +73,5 @@ export class FileApiKeyStore implements ApiKeyJournal {
       });
   }
 }
+
+const entityOf = (change: ApiKeyChange): string => (change.t === 'api-key' ? `key:${change.key.record.id}` : `secret:${change.secret.hash}`);

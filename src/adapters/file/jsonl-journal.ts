@@ -20,7 +20,11 @@ interface Waiter {
  */
 export class JsonlJournal {
   private handle: FileHandle | undefined;
-  private pending: string[] = [];
+  /** Lines not yet written; a superseded one is left as `undefined`. */
+  private pending: (string | undefined)[] = [];
+  /** Where the pending line of each entity (see `append`'s `entity`) is. */
+  private pendingAt = new Map<string, number>();
+  private superseded = 0;
   private waiters: Waiter[] = [];
   /** Batches and compactions run one at a time, first come first served. */
   private queue: Promise<void> = Promise.resolve();
@@ -56,10 +60,24 @@ export class JsonlJournal {
   }
 
   get lineCount(): number {
-    return this.linesInFile + this.pending.length;
+    return this.linesInFile + this.pending.length - this.superseded;
   }
 
-  append(record: unknown, durable: boolean): Promise<void> {
+  /**
+   * `entity` names the whole entity the record carries (an upsert by id, like every record here): a line of the
+   * same entity still waiting to be written is then dropped, since this one carries all of it, and the new line
+   * goes last, so it also stays after every other change written before it. Entities changed on every request
+   * (a key's usage totals) then cost one line per batch instead of one per change.
+   */
+  append(record: unknown, durable: boolean, entity?: string): Promise<void> {
+    if (entity !== undefined) {
+      const at = this.pendingAt.get(entity);
+      if (at !== undefined) {
+        this.pending[at] = undefined;
+        this.superseded++;
+      }
+      this.pendingAt.set(entity, this.pending.length);
+    }
     this.pending.push(`${JSON.stringify(record)}\n`);
     if (!durable) {
       this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), this.settings.flushDelayMs);
@@ -87,9 +105,11 @@ export class JsonlJournal {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    const lines = this.pending;
+    const lines = this.pending.filter((line): line is string => line !== undefined);
     const waiters = this.waiters;
     this.pending = [];
+    this.pendingAt = new Map();
+    this.superseded = 0;
     this.waiters = [];
     try {
       const handle = this.requireHandle();
