@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { approvalRate, rankByScore, wilsonLowerBound } from '../../src/domain/feedback/scoring';
+import { approvalRate, countVotes, rankByScore, wilsonLowerBound } from '../../src/domain/feedback/scoring';
 import { applyVote, type FeedbackType, type VoteCounts } from '../../src/domain/feedback/vote';
 import { canonicalJson, fingerprint } from '../../src/domain/feedback/fingerprint';
 import { isDeepStrictEqual } from 'node:util';
@@ -126,6 +126,25 @@ describe('applyVote', () => {
           upvotes: votes.filter((v) => v === 'POSITIVE').length,
           downvotes: votes.filter((v) => v === 'NEGATIVE').length,
         });
+      }),
+    );
+  });
+});
+
+describe('countVotes', () => {
+  const vote = fc.record({ sayingId: fc.constantFrom('a', 'b', 'c', 'd'), feedbackType: fc.constantFrom<FeedbackType>('POSITIVE', 'NEGATIVE') });
+
+  it('counts each saying’s up- and down-votes, and only sayings that have votes', () => {
+    fc.assert(
+      fc.property(fc.array(vote, { maxLength: 200 }), (votes) => {
+        const counts = countVotes(votes);
+        expect([...counts.keys()].sort()).toEqual([...new Set(votes.map((v) => v.sayingId))].sort());
+        for (const [id, c] of counts) {
+          expect(c).toEqual({
+            upvotes: votes.filter((v) => v.sayingId === id && v.feedbackType === 'POSITIVE').length,
+            downvotes: votes.filter((v) => v.sayingId === id && v.feedbackType === 'NEGATIVE').length,
+          });
+        }
       }),
     );
   });

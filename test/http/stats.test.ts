@@ -75,4 +75,36 @@ describe('GET /stats', () => {
     expect(recent.totals.requests).toBe(5);
     expect(recent.window).toEqual({ from: now - 60_000, to: now + 60_000 });
   });
+
+  it('ranks top sayings by the votes cast in the window, and shows those votes', async () => {
+    const vote = async (s: { sayingId: string; saying: string; source: string; executionTime: number; isCached: boolean; originalLlmTime: number | null }, feedbackType: string) =>
+      h.http.post('/feedback').send({ sayingId: s.sayingId, saying: s.saying, source: s.source, feedbackType, executionTime: s.executionTime, isCached: s.isCached, originalLlmTime: s.originalLlmTime }).expect(201);
+    const served: { sayingId: string; saying: string; source: string; executionTime: number; isCached: boolean; originalLlmTime: number | null }[] = [];
+    while (served.length < 2) {
+      const s = (await h.http.get('/sayings').expect(200)).body;
+      if (!served.some((t) => t.sayingId === s.sayingId)) served.push(s);
+    }
+    const [old, fresh] = served as [(typeof served)[0], (typeof served)[0]];
+    for (let i = 0; i < 5; i++) await vote(old, 'POSITIVE');
+    await new Promise((r) => setTimeout(r, 30));
+    const windowStart = Date.now();
+    await new Promise((r) => setTimeout(r, 5));
+    await vote(fresh, 'POSITIVE');
+    await vote(old, 'NEGATIVE');
+    await h.settle();
+
+    const all = (await h.http.get(`/stats?from=${windowStart - 3_600_000}`).expect(200)).body;
+    expect(all.topSayings.map((t: { sayingId: string; upvotes: number; downvotes: number }) => [t.sayingId, t.upvotes, t.downvotes])).toEqual([
+      [old.sayingId, 5, 1],
+      [fresh.sayingId, 1, 0],
+    ]);
+    // Since windowStart, the old saying has one down-vote and the fresh one an up-vote: the fresh one leads.
+    const recent = (await h.http.get(`/stats?from=${windowStart}`).expect(200)).body;
+    expect(recent.topSayings).toEqual([
+      expect.objectContaining({ sayingId: fresh.sayingId, upvotes: 1, downvotes: 0, approval: 1 }),
+      expect.objectContaining({ sayingId: old.sayingId, upvotes: 0, downvotes: 1, approval: 0, score: 0 }),
+    ]);
+    const before = (await h.http.get(`/stats?from=${windowStart - 3_600_000}&to=${windowStart - 1}`).expect(200)).body;
+    expect(before.topSayings).toEqual([expect.objectContaining({ sayingId: old.sayingId, upvotes: 5, downvotes: 0 })]);
+  });
 });

@@ -1,5 +1,5 @@
 import type { Vendor } from '../../domain/catalog/model-catalog';
-import { rankByScore, wilsonLowerBound, approvalRate } from '../../domain/feedback/scoring';
+import { countVotes, rankByScore, wilsonLowerBound, approvalRate } from '../../domain/feedback/scoring';
 import { formatSource } from '../../domain/sayings/attribution';
 import { aggregateStats, type ModelStats, type StatsTotals } from '../../domain/stats/aggregate';
 import type { ChannelStats } from '../../domain/stats/channels';
@@ -66,7 +66,14 @@ export class GetStatsUseCase {
       vendor: query.vendor,
       model: query.model,
     });
-    const topSayings = rankByScore(voted)
+    // Ranked by the votes cast in the window, like every other figure here: "top sayings of the last hour" are
+    // not those of all time. The repo's filter keeps the vendor and model asked for.
+    const inWindow = countVotes(votes);
+    const candidates = voted.flatMap((s) => {
+      const counts = inWindow.get(s.id);
+      return counts ? [{ ...s, ...counts }] : [];
+    });
+    const topSayings = rankByScore(candidates)
       .slice(0, TOP_SAYINGS)
       .map((s): TopSaying => ({
         sayingId: s.id,

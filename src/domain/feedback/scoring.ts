@@ -1,4 +1,4 @@
-import type { VoteCounts } from './vote';
+import { applyVote, type FeedbackType, type VoteCounts } from './vote';
 
 /** z for a 95 % two-sided interval. */
 const Z95 = 1.959963984540054;
@@ -35,4 +35,11 @@ export function rankByScore<T extends VoteCounts & { readonly id: string }>(item
         (a.item.id < b.item.id ? -1 : a.item.id > b.item.id ? 1 : 0),
     )
     .map((x) => x.item);
+}
+
+/** Up- and down-votes per saying among the given votes (those of a time window, say). */
+export function countVotes(votes: Iterable<{ readonly sayingId: string; readonly feedbackType: FeedbackType }>): ReadonlyMap<string, VoteCounts> {
+  const counts = new Map<string, VoteCounts>();
+  for (const vote of votes) counts.set(vote.sayingId, applyVote(counts.get(vote.sayingId) ?? { upvotes: 0, downvotes: 0 }, vote.feedbackType));
+  return counts;
 }
