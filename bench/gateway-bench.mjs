@@ -19,71 +19,21 @@
 // BENCH_CPU_PROF=<dir> (profile the gateway with --cpu-prof), BENCH_LOG_LEVEL (info), BENCH_KEEP_TMP=1.
 // Exit code: 0 when the runs completed (a MISS is reported, not failed); 1 on any failed request or start-up.
 import { Agent, request } from 'node:http';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
-import autocannon from 'autocannon';
-import { freePort, killAllSync, readMemory, startServer, stopAll, waitUntilReady } from './lib/processes.mjs';
+import { join, resolve } from 'node:path';
+import { BODY, cpuMs, load as loadRun, positiveInt, root, start, startGateway } from './lib/gateway-harness.mjs';
+import { killAllSync, readMemory, stopAll } from './lib/processes.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const HOST = '127.0.0.1';
-const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef0123';
-const positiveInt = (name, fallback) => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return n;
-};
 const DURATION_S = positiveInt('BENCH_DURATION_S', 8);
 const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 10);
 const ROUNDS = positiveInt('BENCH_ROUNDS', 6);
 const PER_ROUND = positiveInt('BENCH_PER_ROUND', 500);
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
 const TARGETS = { maxAddedMeanMs: 0.35, minThroughputVsProxy: 0.6 };
-const BODY = JSON.stringify({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'Write one saying about Amazon S3.' }], max_tokens: 64 });
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
 let tmp;
-
-function childEnv(overrides) {
-  const env = { ...process.env, ...overrides };
-  delete env.NODE_OPTIONS;
-  return env;
-}
-
-/** Waits for the child's `{"msg":"listening","url":…}` line. */
-async function listening(handle, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (handle.exited) throw new Error(`${handle.name} exited during start-up:\n${readFileSync(handle.stderrPath, 'utf8').slice(-2000)}`);
-    for (const line of readFileSync(handle.stdoutPath, 'utf8').split('\n')) {
-      try {
-        const parsed = JSON.parse(line);
-        if (parsed.msg === 'listening' && parsed.url) return parsed.url;
-      } catch {
-        /* a log line */
-      }
-    }
-    await sleep(50);
-  }
-  throw new Error(`${handle.name} did not start within ${timeoutMs} ms`);
-}
-
-/** Starts a child on a free port; ready when it says it listens, or (`readyPath`) when that path answers 200. */
-async function start(name, script, env, args = [], readyPath = undefined) {
-  const port = await freePort();
-  const handle = startServer({
-    name, script, args, cwd: root, env: childEnv({ ...env, PORT: String(port), HOST }),
-    stdoutPath: join(tmp, `${name}.stdout.log`), stderrPath: join(tmp, `${name}.stderr.log`),
-  });
-  if (readyPath === undefined) return { handle, url: await listening(handle) };
-  const url = `http://${HOST}:${port}`;
-  await waitUntilReady(handle, `${url}${readyPath}`);
-  return { handle, url };
-}
 
 /** One POST on the given keep-alive agent; resolves with the elapsed milliseconds, rejects on a non-200. */
 function post(url, agent, headers) {
@@ -100,35 +50,6 @@ function post(url, agent, headers) {
     });
     req.on('error', reject);
     req.end(BODY);
-  });
-}
-
-/** utime + stime of a process in milliseconds (Linux /proc; clock ticks are 10 ms). */
-function cpuMs(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return null;
-  }
-}
-
-/** A gateway key from the server's admin API (shown once, at creation), with the configured default limits. */
-function createKey(url) {
-  const body = JSON.stringify({ name: 'bench' });
-  return new Promise((resolveKey, reject) => {
-    const req = request(`${url}/admin/keys`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        if (res.statusCode !== 201) reject(new Error(`POST /admin/keys answered ${res.statusCode}: ${text.slice(0, 300)}`));
-        else resolveKey(JSON.parse(text).key);
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
   });
 }
 
@@ -162,40 +83,19 @@ async function sequential(targets) {
   return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, { ...stats(values), serverCpuUsPerRequest: (cpu[name] * 1000) / values.length }]));
 }
 
-async function load(target) {
-  const result = await autocannon({
-    url: target.url, method: 'POST', body: BODY, headers: { 'content-type': 'application/json', ...target.headers },
-    connections: CONNECTIONS, duration: DURATION_S, pipelining: 1, timeout: 10,
-  });
-  if (result.errors || result.timeouts || result.non2xx) throw new Error(`${target.name}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`);
-  return { requestsPerSec: result.requests.mean, p50Ms: result.latency.p50, p99Ms: result.latency.p99, total: result.requests.total };
-}
+const load = (target) => loadRun(target, { connections: CONNECTIONS, durationS: DURATION_S });
 
 async function main() {
   tmp = mkdtempSync(join(tmpdir(), 'cs-gw-bench-'));
-  const serverBundle = join(root, 'dist/local/server.js');
 
-  const upstream = await start('upstream', join(root, 'bench/lib/mock-openai-upstream.mjs'), {});
-  const proxy = await start('proxy', join(root, 'bench/lib/minimal-proxy.mjs'), { UPSTREAM_URL: `${upstream.url}/v1` });
+  const upstream = await start(tmp, 'upstream', join(root, 'bench/lib/mock-openai-upstream.mjs'), {});
+  const proxy = await start(tmp, 'proxy', join(root, 'bench/lib/minimal-proxy.mjs'), { UPSTREAM_URL: `${upstream.url}/v1` });
   if (CPU_PROF_DIR) mkdirSync(CPU_PROF_DIR, { recursive: true });
-  const gateway = await start(
-    'gateway',
-    serverBundle,
-    {
-      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-      OPENAI_API_KEY: 'sk-bench-upstream',
-      OPENAI_BASE_URL: `${upstream.url}/v1`,
-      GATEWAY_CACHE_TTL_MS: '0',
-      GATEWAY_DEFAULT_RPM: '1000000',
-      GATEWAY_DEFAULT_TPM: '1000000000',
-      ADMIN_TOKEN,
-      DATA_DIR: join(tmp, 'data'),
-    },
-    CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : [],
-    // With LOG_LEVEL=warn the server does not log that it listens.
-    '/health',
-  );
-  const KEY = await createKey(gateway.url);
+  const gateway = await startGateway(tmp, upstream.url, {
+    logLevel: process.env.BENCH_LOG_LEVEL ?? 'info',
+    nodeArgs: CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : [],
+  });
+  const KEY = gateway.key;
   const [up, px, gw] = [upstream, proxy, gateway].map((s) => s.handle.child.pid);
   const targets = [
     { name: 'direct', url: `${upstream.url}/v1/chat/completions`, headers: { authorization: 'Bearer sk-bench' }, pids: [up] },
