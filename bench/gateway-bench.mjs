@@ -19,11 +19,11 @@
 // BENCH_CPU_PROF=<dir> (profile the gateway with --cpu-prof), BENCH_LOG_LEVEL (info), BENCH_KEEP_TMP=1.
 // Exit code: 0 when the runs completed (a MISS is reported, not failed); 1 on any failed request or start-up.
 import { Agent, request } from 'node:http';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BODY, cpuMs, load as loadRun, positiveInt, root, start, startGateway } from './lib/gateway-harness.mjs';
-import { killAllSync, readMemory, stopAll } from './lib/processes.mjs';
+import { BODY, cpuMs, load as loadRun, positiveInt, root, runBench, start, startGateway } from './lib/gateway-harness.mjs';
+import { readMemory } from './lib/processes.mjs';
 
 const DURATION_S = positiveInt('BENCH_DURATION_S', 8);
 const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 10);
@@ -137,15 +137,4 @@ async function main() {
   log(JSON.stringify(figures));
 }
 
-process.on('exit', killAllSync);
-main()
-  .then(async () => {
-    await stopAll();
-    if (process.env.BENCH_KEEP_TMP !== '1') rmSync(tmp, { recursive: true, force: true });
-    else log(`kept ${tmp}`);
-  })
-  .catch(async (error) => {
-    process.stderr.write(`${error.stack ?? error}\n`);
-    await stopAll();
-    process.exit(1);
-  });
+runBench(main, () => tmp);

@@ -10,11 +10,10 @@
 // (from /proc). One JSON line with every figure follows.
 // Environment: BENCH_DURATION_S (5), BENCH_CONNECTIONS (10), BENCH_ROUNDS (3), BENCH_KEEP_TMP=1.
 // Exit code: 0 when the runs completed; 1 on any failed request or start-up.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cpuMs, load, positiveInt, root, start, startGateway } from './lib/gateway-harness.mjs';
-import { killAllSync, stopAll } from './lib/processes.mjs';
+import { cpuMs, load, positiveInt, root, runBench, start, startGateway } from './lib/gateway-harness.mjs';
 
 const DURATION_S = positiveInt('BENCH_DURATION_S', 5);
 const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 10);
@@ -80,15 +79,4 @@ async function main() {
   log(JSON.stringify({ date: new Date().toISOString().slice(0, 10), node: process.version, connections: CONNECTIONS, durationS: DURATION_S, rounds: ROUNDS, figures, runs }));
 }
 
-process.on('exit', killAllSync);
-main()
-  .then(async () => {
-    await stopAll();
-    if (process.env.BENCH_KEEP_TMP !== '1') rmSync(tmp, { recursive: true, force: true });
-    else log(`kept ${tmp}`);
-  })
-  .catch(async (error) => {
-    process.stderr.write(`${error.stack ?? error}\n`);
-    await stopAll();
-    process.exit(1);
-  });
+runBench(main, () => tmp);

@@ -2,12 +2,12 @@
 // environment, children started on free ports in one temporary folder, the gateway started as `npm start` runs it
 // with a key from its admin API, one load run, and CPU time from /proc.
 import { request } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
-import { freePort, startServer, waitUntilReady } from './processes.mjs';
+import { freePort, killAllSync, startServer, stopAll, waitUntilReady } from './processes.mjs';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const HOST = '127.0.0.1';
@@ -127,4 +127,23 @@ export async function load(target, { connections, durationS }) {
   });
   if (result.errors || result.timeouts || result.non2xx) throw new Error(`${target.name}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`);
   return { requestsPerSec: result.requests.mean, p50Ms: result.latency.p50, p99Ms: result.latency.p99, total: result.requests.total };
+}
+
+/**
+ * Runs a benchmark's `main` and stops every child however it ends; `tmp()` is its temporary folder, removed
+ * unless BENCH_KEEP_TMP=1. Exit code 1 on any error.
+ */
+export function runBench(main, tmp) {
+  process.on('exit', killAllSync);
+  main()
+    .then(async () => {
+      await stopAll();
+      if (process.env.BENCH_KEEP_TMP !== '1') rmSync(tmp(), { recursive: true, force: true });
+      else process.stdout.write(`kept ${tmp()}\n`);
+    })
+    .catch(async (error) => {
+      process.stderr.write(`${error.stack ?? error}\n`);
+      await stopAll();
+      process.exit(1);
+    });
 }

@@ -16,10 +16,9 @@ import { createServer } from 'node:http';
 import pino from 'pino';
 import { Agent } from 'undici';
 import { z } from 'zod';
+import { serveUntilStopped } from './child-server.mjs';
 
 const features = new Set((process.env.FEATURES ?? '').split(',').filter(Boolean));
-const port = Number(process.env.PORT ?? 0);
-const host = process.env.HOST ?? '127.0.0.1';
 const upstream = new URL(process.env.UPSTREAM_URL ?? 'http://127.0.0.1:1/v1');
 const path = `${upstream.pathname.replace(/\/$/, '')}/chat/completions`;
 const agent = new Agent({ connections: 256, keepAliveTimeout: 30_000, pipelining: 1 });
@@ -137,14 +136,4 @@ const server = createServer((req, res) => {
     });
   });
 });
-server.keepAliveTimeout = 65_000;
-server.listen(port, host, () => {
-  process.stdout.write(`${JSON.stringify({ msg: 'listening', url: `http://${host}:${server.address().port}` })}\n`);
-});
-const stop = () => {
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-  setTimeout(() => process.exit(0), 1_000).unref();
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+serveUntilStopped(server);

@@ -3,9 +3,8 @@
 // parsed and re-serialised back. No auth, no validation, no limits, no logging.
 import { createServer } from 'node:http';
 import { Pool } from 'undici';
+import { serveUntilStopped } from './child-server.mjs';
 
-const port = Number(process.env.PORT ?? 0);
-const host = process.env.HOST ?? '127.0.0.1';
 const upstream = new URL(process.env.UPSTREAM_URL ?? 'http://127.0.0.1:1');
 const pool = new Pool(upstream.origin, { connections: 64, pipelining: 1, keepAliveTimeout: 60_000 });
 
@@ -27,15 +26,4 @@ const server = createServer((req, res) => {
     }
   });
 });
-server.keepAliveTimeout = 65_000;
-server.listen(port, host, () => {
-  process.stdout.write(`${JSON.stringify({ msg: 'listening', url: `http://${host}:${server.address().port}` })}\n`);
-});
-const stop = () => {
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-  void pool.close();
-  setTimeout(() => process.exit(0), 1_000).unref();
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+serveUntilStopped(server, { onStop: () => pool.close() });

@@ -1,9 +1,8 @@
 // An OpenAI-shaped upstream for the gateway benchmark: POST /v1/chat/completions answers at once with a fixed
 // chat.completion (keep-alive, Content-Length), everything else 404. Reads PORT/HOST, prints one JSON line.
 import { createServer } from 'node:http';
+import { serveUntilStopped } from './child-server.mjs';
 
-const port = Number(process.env.PORT ?? 0);
-const host = process.env.HOST ?? '127.0.0.1';
 
 const body = (model) =>
   JSON.stringify({
@@ -35,14 +34,4 @@ const server = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
   });
 });
-server.keepAliveTimeout = 65_000;
-server.listen(port, host, () => {
-  process.stdout.write(`${JSON.stringify({ msg: 'listening', url: `http://${host}:${server.address().port}` })}\n`);
-});
-const stop = () => {
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-  setTimeout(() => process.exit(0), 1_000).unref();
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+serveUntilStopped(server);
