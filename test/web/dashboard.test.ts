@@ -54,7 +54,7 @@ describeInBrowser('the dashboard in Chromium', () => {
   it('explains its empty states before any traffic or vote', async () => {
     const page = await open('/dashboard');
     await loaded(page);
-    await page.locator('#top-empty', { hasText: 'No votes yet' }).waitFor();
+    await page.locator('#top-empty', { hasText: 'No votes in this window' }).waitFor();
     expect(await page.isVisible('#charts-empty')).toBe(true);
     expect(await page.textContent('#charts-empty')).toMatch(/home page/);
     expect(await page.textContent('#total-requests')).toBe('0');
