@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { buildCatalog, findModel, sayingModels, SAYING_MODEL_KEYS, type ModelSpec } from '../../src/domain/catalog/model-catalog';
+import { buildCatalog, findModel, retiredModels, sayingModels, SAYING_MODEL_KEYS, type ModelSpec } from '../../src/domain/catalog/model-catalog';
 import { COLLECTION_SOURCE, formatSource, parseSource } from '../../src/domain/sayings/attribution';
 import type { Origin } from '../../src/domain/sayings/saying';
 
@@ -108,6 +108,33 @@ describe('buildCatalog', () => {
   it('does not change the default catalog between calls', () => {
     buildCatalog([{ key: 'haiku', inputPrice: 1 }]);
     expect(buildCatalog().get('haiku')?.inputPrice).toBe(2_500);
+  });
+});
+
+describe('model retirement', () => {
+  const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
+
+  it('counts a model as retired from the first instant of its retirement day, UTC', () => {
+    expect(catalog.get('sonnet')?.retiresOn).toBe('2026-11-30');
+    expect(retiredModels(catalog, day('2026-11-30') - 1)).toEqual([]);
+    expect(retiredModels(catalog, day('2026-11-30')).map((m) => m.key)).toEqual(['sonnet']);
+    expect(retiredModels(catalog, day('2027-06-01')).map((m) => m.key)).toEqual(['sonnet']);
+  });
+
+  it('drops the date when an override moves the key to another vendor id, keeps it for other changes, and takes one given', () => {
+    const moved = buildCatalog([{ key: 'sonnet', vendorModelId: 'claude-sonnet-4-6', displayName: 'Claude Sonnet 4.6' }]);
+    expect(moved.get('sonnet')).not.toHaveProperty('retiresOn');
+    expect(retiredModels(moved, day('2030-01-01'))).toEqual([]);
+    expect(buildCatalog([{ key: 'sonnet', inputPrice: 3_000 }]).get('sonnet')?.retiresOn).toBe('2026-11-30');
+    expect(buildCatalog([{ key: 'sonnet', vendorModelId: 'claude-sonnet-4-5' }]).get('sonnet')?.retiresOn).toBe('2026-11-30');
+    expect(buildCatalog([{ key: 'sonnet', vendorModelId: 'claude-sonnet-4-6', retiresOn: '2027-09-30' }]).get('sonnet')?.retiresOn).toBe('2027-09-30');
+    expect(buildCatalog([{ key: 'haiku', retiresOn: '2027-01-15' }]).get('haiku')?.retiresOn).toBe('2027-01-15');
+  });
+
+  it('clears a date with null', () => {
+    const cleared = buildCatalog([{ key: 'sonnet', retiresOn: null }]);
+    expect(cleared.get('sonnet')).not.toHaveProperty('retiresOn');
+    expect(cleared.get('sonnet')?.vendorModelId).toBe('claude-sonnet-4-5');
   });
 });
 

@@ -58,6 +58,13 @@ describe('MODEL_OVERRIDES', () => {
     expect(loadLocalConfig({}).MODEL_OVERRIDES).toBeUndefined();
   });
 
+  it('takes a retirement date, or null for none', () => {
+    expect(load('[{"key":"haiku","retiresOn":"2027-01-15"},{"key":"sonnet","retiresOn":null}]')).toEqual([
+      { key: 'haiku', retiresOn: '2027-01-15' },
+      { key: 'sonnet', retiresOn: null },
+    ]);
+  });
+
   it('adds a model when every field is given', () => {
     const added = load(
       JSON.stringify([{ key: 'gpt-4.1-nano', vendor: 'openai', displayName: 'GPT-4.1-nano', vendorModelId: 'gpt-4.1-nano', inputPrice: 100, outputPrice: 400, maxTokens: 400, temperature: 0.9, timeoutMs: 10000, tier: 1 }]),
@@ -76,6 +83,8 @@ describe('MODEL_OVERRIDES', () => {
     ['a model id with a space', '[{"key":"haiku","vendorModelId":"claude haiku"}]', 'as the vendor spells it'],
     ['two models with one display name', '[{"key":"sonnet","displayName":"Claude Haiku 4.5"}]', 'display names must stay unique'],
     ['a temperature above 2', '[{"key":"haiku","temperature":3}]', 'MODEL_OVERRIDES'],
+    ['a retirement date that is not a day', '[{"key":"sonnet","retiresOn":"30/11/2026"}]', 'YYYY-MM-DD'],
+    ['a retirement date that does not exist', '[{"key":"sonnet","retiresOn":"2026-02-30"}]', 'YYYY-MM-DD'],
   ])('refuses %s, naming the setting and what to fix', (_case, value, expected) => {
     const message = refused(value);
     expect(message).toContain('MODEL_OVERRIDES');

@@ -26,6 +26,8 @@ export interface ModelSpec {
   readonly tier: number;
   /** Bedrock only: the Converse API, or Claude's own Messages body through InvokeModel. */
   readonly bedrockApi?: 'converse' | 'invoke-claude';
+  /** The day (`YYYY-MM-DD`, UTC) the vendor retires `vendorModelId`, when it has said so. */
+  readonly retiresOn?: string;
 }
 
 export type ModelCatalog = ReadonlyMap<string, ModelSpec>;
@@ -43,6 +45,8 @@ const DEFAULT_SPECS: readonly ModelSpec[] = [
   {
     key: 'sonnet', vendor: 'anthropic', displayName: 'Claude Sonnet 4.5', vendorModelId: 'claude-sonnet-4-5',
     inputPrice: 15_000, outputPrice: 15_000, maxTokens: 400, maxOutputTokens: 64_000, temperature: 0.9, timeoutMs: 20_000, tier: 4,
+    // As the deprecation table of @anthropic-ai/sdk 1.12 gives it (ADR 0023).
+    retiresOn: '2026-11-30',
   },
   {
     key: 'gpt-4.1', vendor: 'openai', displayName: 'GPT-4.1', vendorModelId: 'gpt-4.1',
@@ -66,24 +70,35 @@ const DEFAULT_SPECS: readonly ModelSpec[] = [
   },
 ];
 
-export type ModelOverride = Partial<Omit<ModelSpec, 'key'>> & { readonly key: string };
+/** `retiresOn: null` says the model has no known retirement date. */
+export type ModelOverride = Partial<Omit<ModelSpec, 'key' | 'retiresOn'>> & { readonly key: string; readonly retiresOn?: string | null };
 
-/** The default catalog, with configuration overrides applied by key (unknown keys add a model). */
+/**
+ * The default catalog, with configuration overrides applied by key (unknown keys add a model). A retirement date
+ * belongs to a vendor model id: an override that moves a key to another id drops the old id's date unless it gives one.
+ */
 export function buildCatalog(overrides: readonly ModelOverride[] = []): ModelCatalog {
   const byKey = new Map<string, ModelSpec>(DEFAULT_SPECS.map((spec) => [spec.key, spec]));
   for (const override of overrides) {
     const base = byKey.get(override.key);
-    const defined = Object.fromEntries(Object.entries(override).filter(([, v]) => v !== undefined));
-    if (base) {
-      byKey.set(override.key, { ...base, ...defined });
-    } else if (isCompleteSpec(override)) {
-      byKey.set(override.key, override);
-    }
+    const { retiresOn, ...rest } = override;
+    const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<ModelSpec>;
+    const movedId = base !== undefined && defined.vendorModelId !== undefined && defined.vendorModelId !== base.vendorModelId;
+    const retirement = retiresOn === null ? undefined : (retiresOn ?? (movedId ? undefined : base?.retiresOn));
+    const spec = base ? { ...base, ...defined } : isCompleteSpec(rest) ? rest : undefined;
+    if (!spec) continue;
+    const { retiresOn: _dropped, ...withoutDate } = spec;
+    byKey.set(override.key, retirement === undefined ? withoutDate : { ...withoutDate, retiresOn: retirement });
   }
   return byKey;
 }
 
-function isCompleteSpec(o: ModelOverride): o is ModelSpec {
+/** The catalog's models whose vendor id is retired by `nowMs` (from the first instant of `retiresOn`, UTC). */
+export function retiredModels(catalog: ModelCatalog, nowMs: number): readonly ModelSpec[] {
+  return [...catalog.values()].filter((spec) => spec.retiresOn !== undefined && Date.parse(`${spec.retiresOn}T00:00:00Z`) <= nowMs);
+}
+
+function isCompleteSpec(o: Omit<ModelOverride, 'retiresOn'>): o is ModelSpec {
   return (
     o.vendor !== undefined && o.displayName !== undefined && o.vendorModelId !== undefined &&
     o.inputPrice !== undefined && o.outputPrice !== undefined && o.maxTokens !== undefined &&

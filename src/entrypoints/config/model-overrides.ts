@@ -19,9 +19,11 @@ const overrideSchema = z.strictObject({
   timeoutMs: positiveInt(120_000).optional(),
   tier: positiveInt(10).optional(),
   bedrockApi: z.enum(['converse', 'invoke-claude']).optional(),
+  // null: no known retirement date (a vendor extended it, or the date was wrong).
+  retiresOn: z.iso.date({ error: 'must be a date as YYYY-MM-DD, or null' }).nullable().optional(),
 });
 
-const REQUIRED_FOR_NEW: readonly (keyof ModelOverride)[] = ['vendor', 'displayName', 'vendorModelId', 'inputPrice', 'outputPrice', 'maxTokens', 'temperature', 'timeoutMs', 'tier'];
+const REQUIRED_FOR_NEW: readonly (keyof ModelOverride & keyof z.infer<typeof overrideSchema>)[] = ['vendor', 'displayName', 'vendorModelId', 'inputPrice', 'outputPrice', 'maxTokens', 'temperature', 'timeoutMs', 'tier'];
 
 /**
  * `MODEL_OVERRIDES`: JSON, a list of changes to the model catalog by key — most often a vendor retiring a model id

@@ -130,7 +130,7 @@ export function bindApplication(c: Container, config: AppConfig): void {
     (l: UsageLedger, f: FeedbackRepo, s: SayingRepo, m: ModelDirectory, clock: Clock) => new GetStatsUseCase(l, f, s, m, clock),
     [T.UsageLedger, T.FeedbackRepo, T.SayingRepo, T.ModelDirectory, T.Clock],
   );
-  c.bind(T.GetHealth).toResolvedValue((m: ModelDirectory, s: SayingRepo) => new GetHealthUseCase(m, s), [T.ModelDirectory, T.SayingRepo]);
+  c.bind(T.GetHealth).toResolvedValue((m: ModelDirectory, s: SayingRepo, clock: Clock) => new GetHealthUseCase(m, s, clock), [T.ModelDirectory, T.SayingRepo, T.Clock]);
   c.bind(T.SeedCollection).toResolvedValue((s: SayingRepo, l: Logger) => new SeedCollectionUseCase(s, l), [T.SayingRepo, T.Logger]);
   bindKeys(c, config);
   bindGateway(c, config);

@@ -2,7 +2,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { ModelCatalog, ModelSpec, Vendor } from '../../domain/catalog/model-catalog';
+import { retiredModels, type ModelCatalog, type ModelSpec, type Vendor } from '../../domain/catalog/model-catalog';
 import type { Clock } from '../../ports/clock';
 import type { LlmProvider, ModelProviders } from '../../ports/llm-provider';
 import type { Logger } from '../../ports/logger';
@@ -100,7 +100,28 @@ export function buildModelProviders(deps: ProviderDeps): ModelProviders {
   }
   const providers = new Map<string, LlmProvider>();
   [...deps.catalog.values()].forEach((model: ModelSpec, i) => providers.set(model.key, live[model.vendor] ?? offline(config, i)));
+  warnOfRetirements(deps.catalog, live, clock.now(), logger);
   return providers;
+}
+
+const RETIREMENT_NOTICE_MS = 30 * 24 * 3_600_000;
+
+/**
+ * Once per process, structured, for each live model whose vendor id is retired or retires within 30 days: the
+ * vendor's SDK may print its own unstructured notice on every call, and a retired id fails at the vendor.
+ */
+function warnOfRetirements(catalog: ModelCatalog, live: Partial<Record<Vendor, LlmProvider>>, nowMs: number, logger: Logger): void {
+  const retired = new Set(retiredModels(catalog, nowMs).map((spec) => spec.key));
+  for (const spec of retiredModels(catalog, nowMs + RETIREMENT_NOTICE_MS)) {
+    if (!live[spec.vendor]) continue;
+    logger.warn(retired.has(spec.key) ? 'model retired by its vendor' : 'model retires soon', {
+      alert: 'model_retirement',
+      model: spec.key,
+      vendorModelId: spec.vendorModelId,
+      retiresOn: spec.retiresOn,
+      fix: 'move the key to its successor with MODEL_OVERRIDES (docs/deploy.md)',
+    });
+  }
 }
 
 function offline(config: AppConfig, index: number): LlmProvider {
