@@ -12,8 +12,11 @@ export interface NewKey {
   readonly secretHash: string;
 }
 
-/** `hash_taken`: another key's secret has this hash (FAULTS #13). Nothing was written; draw a new key. */
-export type CreateOutcome = 'created' | 'hash_taken';
+/**
+ * `hash_taken`: another key's secret has this hash (FAULTS #13). Nothing was written; draw a new key.
+ * `id_taken`: a key with this id exists (an idempotent create that another request made first). Nothing was written.
+ */
+export type CreateOutcome = 'created' | 'hash_taken' | 'id_taken';
 
 export interface FoundKey {
   readonly record: ApiKeyRecord;
@@ -57,7 +60,7 @@ export interface RecordedUse {
 export type SettleOutcome = 'settled' | 'already_settled' | 'not_found';
 
 export interface ApiKeyRepo {
-  /** Stores the record and its first secret together, only if neither exists. */
+  /** Stores the record and its first secret together, only if neither exists (a taken id is answered before a taken hash). */
   create(key: NewKey): Promise<CreateOutcome>;
   /** The secret with this hash and its key's record. */
   findBySecretHash(hash: string): Promise<FoundKey | undefined>;

@@ -58,6 +58,21 @@ export function apiKeyRepoContract(name: string, make: () => Promise<ApiKeyStore
       await expect(store.repo.get(other.id)).resolves.toBeUndefined();
     });
 
+    it('a second key with a taken id is id_taken (even when its hash is taken too), and overwrites nothing', async () => {
+      const { record, hash } = await created({ name: 'first', requestFingerprint: 'f'.repeat(64) });
+      const again = makeKeyRecord({ id: record.id, name: 'second' });
+      await expect(store.repo.create({ record: again, secretHash: hashOf('another secret') })).resolves.toBe('id_taken');
+      await expect(store.repo.create({ record: again, secretHash: hash })).resolves.toBe('id_taken');
+      await expect(store.repo.get(record.id)).resolves.toEqual(record);
+      await expect(store.repo.findBySecretHash(hashOf('another secret'))).resolves.toBeUndefined();
+      const reopened = store.reopen ? await store.reopen() : undefined;
+      if (reopened) {
+        store = reopened;
+        await expect(store.repo.get(record.id)).resolves.toEqual(record);
+        await expect(store.repo.findBySecretHash(hash)).resolves.toEqual({ record, secret: { hash, keyId: record.id, validUntil: undefined } });
+      }
+    });
+
     it('lists an owner’s keys newest first, and only theirs', async () => {
       const a = await created({ ownerId: 'team-a', createdAt: T0 + 1 });
       const b = await created({ ownerId: 'team-a', createdAt: T0 + 2 });

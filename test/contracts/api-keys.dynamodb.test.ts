@@ -124,6 +124,24 @@ describe('two aws containers on one DynamoDB Local (FAULTS #23, #25)', () => {
     await expect(keysOf(b).authenticate(rotated.value.key)).resolves.toMatchObject({ keyId: k.id });
   });
 
+  it('one Idempotency-Key, 10 creates split over both instances at once: one key, one value, nine replays', async () => {
+    const idempotencyKey = `two-instances-${process.pid}-${Date.now()}`;
+    const input = { name: 'raced create', models: ['haiku'], rpm: 7 };
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => adminOf(i % 2 ? a : b).create({ ownerId: 'admin' }, input, { idempotencyKey })));
+    const values = answers.map((r) => {
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value;
+    });
+    const fresh = values.filter((v) => !v.replayed);
+    expect(fresh).toHaveLength(1);
+    expect(new Set(values.map((v) => v.id)).size).toBe(1);
+    const key = fresh[0] && !fresh[0].replayed ? fresh[0].key : '';
+    await expect(keysOf(b).authenticate(key)).resolves.toMatchObject({ keyId: values[0]?.id, rpm: 7 });
+    expect((await adminOf(a).list({ ownerId: 'admin' })).filter((k) => k.name === 'raced create')).toHaveLength(1);
+    // Another request under the same key, on either instance: refused.
+    for (const c of [a, b]) await expect(adminOf(c).create({ ownerId: 'admin' }, { ...input, rpm: 8 }, { idempotencyKey })).resolves.toMatchObject({ ok: false, error: { code: 'idempotency_key_reused' } });
+  });
+
   it('50 parallel reservations split over both instances, budget for 5 → 5 granted; settled spend equals the budget', async () => {
     const k = await issue({ name: 'budgeted', budgetUsd: 0.000005 });
     const callers = await Promise.all([keysOf(a).authenticate(k.key), keysOf(b).authenticate(k.key)]);

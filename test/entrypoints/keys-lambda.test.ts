@@ -87,14 +87,14 @@ async function invoke(events: readonly unknown[]): Promise<{ results: Result[]; 
 }
 
 let seq = 0;
-function event(method: string, template: string, options: { id?: string; body?: unknown; token?: string } = {}) {
+function event(method: string, template: string, options: { id?: string; body?: unknown; token?: string; headers?: Record<string, string> } = {}) {
   const path = template.replace('{id}', options.id ?? '');
   return {
     version: '2.0',
     routeKey: `${method} ${template}`,
     rawPath: path,
     rawQueryString: '',
-    headers: { 'content-type': 'application/json', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
+    headers: { 'content-type': 'application/json', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...options.headers },
     ...(options.id !== undefined ? { pathParameters: { id: options.id } } : {}),
     requestContext: {
       accountId: '000000000000', apiId: 'test', domainName: 'test', domainPrefix: 'test', requestId: `keys-${++seq}-abcdefgh`, routeKey: `${method} ${template}`,
@@ -137,6 +137,26 @@ describe('manage-keys Lambda (bundled, aws profile, admin token from SSM)', () =
     const items = await dynamo.client.send(new ScanCommand({ TableName: names.apiKeys }));
     expect(items.Items?.length).toBe(3);
     for (const secret of [created.key, rotated.key]) expect(JSON.stringify(items.Items).includes(secret)).toBe(false);
+  }, 60_000);
+
+  it('a create retried with its Idempotency-Key, in another cold start: 200 replayed, no value, one key in the table', async () => {
+    const idem = { 'idempotency-key': `lambda-idem-${process.pid}` };
+    const first = await invoke([event('POST', '/admin/keys', { token: ADMIN_TOKEN, body: { name: 'idempotent from lambda' }, headers: idem })]);
+    expect(first.results[0]?.statusCode).toBe(201);
+    const made = body(first.results[0]) as { id: string; key: string };
+    const retried = await invoke([
+      event('POST', '/admin/keys', { token: ADMIN_TOKEN, body: { name: 'idempotent from lambda' }, headers: idem }),
+      event('POST', '/admin/keys', { token: ADMIN_TOKEN, body: { name: 'another request' }, headers: idem }),
+      event('POST', '/admin/keys', { token: ADMIN_TOKEN, body: { name: 'x' }, headers: { 'idempotency-key': 'two words' } }),
+    ]);
+    expect(retried.results.map((r) => r.statusCode)).toEqual([200, 409, 400]);
+    expect(body(retried.results[0])).toMatchObject({ id: made.id, replayed: true });
+    expect(retried.results[0]?.body.includes(made.key)).toBe(false);
+    expect(retried.results[0]?.headers['Idempotent-Replayed'] ?? retried.results[0]?.headers['idempotent-replayed']).toBe('true');
+    expect(body(retried.results[1]).error?.code).toBe('idempotency_key_reused');
+    const items = await dynamo.client.send(new ScanCommand({ TableName: names.apiKeys }));
+    expect(JSON.stringify(items.Items).match(/idempotent from lambda/g)).toHaveLength(1);
+    expect(JSON.stringify(items.Items).includes(idem['idempotency-key'])).toBe(false);
   }, 60_000);
 
   it('SSM down: the admin API answers 503 with Retry-After; the token parameter missing: 503 admin_not_configured; never open', async () => {

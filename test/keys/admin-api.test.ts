@@ -153,6 +153,95 @@ describe('admin API for keys (issue 5 item 3)', () => {
     });
   });
 
+  describe('Idempotency-Key on create', () => {
+    const listIds = async () => ((await h.http.get('/admin/keys').set(auth()).expect(200)).body.keys as { id: string }[]).map((k) => k.id);
+
+    it('a retry with the same key and body answers the first key (200, replayed, no value) and makes no second key', async () => {
+      const idem = `idem-${Date.now()}-a`;
+      const body = { name: 'deploy bot', models: ['haiku', 'gpt-4.1-mini'], rpm: 30, budgetUsd: 1.25, expiresAt: IN_A_YEAR };
+      const first = await h.http.post('/admin/keys').set(auth()).set('Idempotency-Key', idem).send(body).expect(201);
+      issued.push(first.body.key);
+      expect(first.body).toMatchObject({ id: expect.stringMatching(/^key_[0-9a-f]{32}$/), replayed: false, key: expect.stringMatching(/^cs_/) });
+      expect(first.headers['idempotent-replayed']).toBeUndefined();
+      const before = await listIds();
+
+      // The same request again, its fields in another order and a model by its vendor id: the same key.
+      const again = await h.http
+        .post('/admin/keys')
+        .set(auth())
+        .set('Idempotency-Key', idem)
+        .send({ expiresAt: IN_A_YEAR, budgetUsd: 1.25, rpm: 30, models: ['gpt-4.1-mini', 'claude-haiku-4-5'], name: 'deploy bot' })
+        .expect(200);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.headers['cache-control']).toBe('no-store');
+      expect(again.headers.location).toBe(`/admin/keys/${first.body.id}`);
+      const { key: _shownOnce, replayed: _r, ...view } = first.body as Record<string, unknown>;
+      expect(again.body).toEqual({ ...view, replayed: true });
+      expect(JSON.stringify(again.body).includes(first.body.key)).toBe(false);
+      expect(again.body).not.toHaveProperty('key');
+      expect(await listIds()).toEqual(before);
+      // The first answer's value still works: nothing was re-issued.
+      await expect(gateway().authenticate(first.body.key)).resolves.toMatchObject({ keyId: first.body.id });
+    });
+
+    it('the same key with another request → 409 idempotency_key_reused, and nothing is created', async () => {
+      const idem = `idem-${Date.now()}-b`;
+      const first = await h.http.post('/admin/keys').set(auth()).set('Idempotency-Key', idem).send({ name: 'one', rpm: 10 }).expect(201);
+      issued.push(first.body.key);
+      const before = await listIds();
+      for (const other of [{ name: 'two', rpm: 10 }, { name: 'one', rpm: 11 }, { name: 'one', rpm: 10, models: ['haiku'] }, { name: 'one', rpm: 10, expiresAt: IN_A_YEAR }]) {
+        expectError(await h.http.post('/admin/keys').set(auth()).set('Idempotency-Key', idem).send(other), 409, 'idempotency_key_reused');
+      }
+      expect(await listIds()).toEqual(before);
+    });
+
+    it('replays a revoked key as it is now (the key stays revoked), and a new Idempotency-Key makes a new key', async () => {
+      const idem = `idem-${Date.now()}-c`;
+      const first = await h.http.post('/admin/keys').set(auth()).set('Idempotency-Key', idem).send({ name: 'short-lived' }).expect(201);
+      issued.push(first.body.key);
+      await h.http.post(`/admin/keys/${first.body.id}/revoke`).set(auth()).expect(200);
+      const again = await h.http.post('/admin/keys').set(auth()).set('Idempotency-Key', idem).send({ name: 'short-lived' }).expect(200);
+      expect(again.body).toMatchObject({ id: first.body.id, status: 'revoked', replayed: true });
+      const fresh = await h.http.post('/admin/keys').set(auth()).set('Idempotency-Key', `${idem}-2`).send({ name: 'short-lived' }).expect(201);
+      issued.push(fresh.body.key);
+      expect(fresh.body.id).not.toBe(first.body.id);
+    });
+
+    it('ten concurrent creates with one Idempotency-Key make one key: one 201, nine replays', async () => {
+      const idem = `idem-${Date.now()}-d`;
+      const answers = await Promise.all(Array.from({ length: 10 }, () => h.http.post('/admin/keys').set(auth()).set('Idempotency-Key', idem).send({ name: 'racer' })));
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
+      const created = answers.find((a) => a.status === 201);
+      issued.push(created?.body.key);
+      expect(new Set(answers.map((a) => a.body.id as string)).size).toBe(1);
+      expect((await listIds()).filter((id) => id === created?.body.id)).toHaveLength(1);
+    });
+
+    it.each([
+      ['empty', ''],
+      ['too long', 'k'.repeat(129)],
+      ['with a space', 'two words'],
+      ['not ASCII', 'clé-idempotente'],
+    ])('a malformed Idempotency-Key (%s) → 400 invalid_request, and nothing is created', async (_what, idem) => {
+      const before = await listIds();
+      const res = await h.http.post('/admin/keys').set(auth()).set('Idempotency-Key', idem).send({ name: 'bad idem' });
+      expectError(res, 400, 'invalid_request');
+      expect(await listIds()).toEqual(before);
+    });
+
+    it('an Idempotency-Key belongs to its owner: another owner’s same key makes that owner’s own key', async () => {
+      const admin = h.local.container.get<KeyAdministration>(TOKENS.KeyAdministration);
+      const idem = `idem-${Date.now()}-e`;
+      const ours = await h.http.post('/admin/keys').set(auth()).set('Idempotency-Key', idem).send({ name: 'shared name' }).expect(201);
+      issued.push(ours.body.key);
+      const theirs = await admin.create({ ownerId: 'team-c' }, { name: 'shared name' }, { idempotencyKey: idem });
+      if (!theirs.ok || theirs.value.replayed) throw new Error('expected a new key for team-c');
+      issued.push(theirs.value.key);
+      expect(theirs.value.id).not.toBe(ours.body.id);
+      expect(theirs.value.owner).toBe('team-c');
+    });
+  });
+
   it('FAULTS #24: another owner’s key is not found (404) for reading, revoking and rotating, and not listed', async () => {
     const admin = h.local.container.get<KeyAdministration>(TOKENS.KeyAdministration);
     const theirs = await admin.create({ ownerId: 'team-b' }, { name: 'team b’s key' });

@@ -109,6 +109,32 @@ describe('npm run keys, against the data folder (no server running)', () => {
     expect(created.stdout).toMatch(/shown this once — store it now/);
   });
 
+  it('create --idempotency-key is safe to re-run: the same arguments say the key exists (exit 0, no value); others exit 1', async () => {
+    const args = ['create', '--name', 'deploy bot', '--rpm', '9', '--expires', '2030-01-31T00:00:00Z', '--idempotency-key', 'cli-idem-1', '--data-dir', dataDir];
+    const first = await keys([...args, '--json']);
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    const made = json<{ id: string; key: string; replayed: boolean }>(first);
+    issued.push(made.key);
+    expect(made.replayed).toBe(false);
+
+    const again = await keys([...args, '--json']);
+    expect(again).toMatchObject({ code: 0, stderr: '' });
+    expect(json(again)).toMatchObject({ id: made.id, replayed: true, rpm: 9 });
+    expect(json(again)).not.toHaveProperty('key');
+    const human = await keys(args);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(new RegExp(`Key ${made.id} was already created with this --idempotency-key; no new key was made`));
+    expect(human.stdout).toMatch(/npm run keys -- rotate key_/);
+    expect(human.stdout.includes(made.key)).toBe(false);
+
+    const other = await keys(['create', '--name', 'another bot', '--expires', '2030-01-31T00:00:00Z', '--idempotency-key', 'cli-idem-1', '--data-dir', dataDir]);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/Idempotency-Key already created a key from a different request/);
+    const listed = json<{ keys: { id: string; name: string }[] }>(await keys(['list', '--json', '--data-dir', dataDir])).keys;
+    expect(listed.filter((k) => k.name === 'deploy bot').map((k) => k.id)).toEqual([made.id]);
+    expect(listed.some((k) => k.name === 'another bot')).toBe(false);
+  });
+
   it('the keys appear in the output of create and rotate only, never on stderr', () => {
     for (const o of outputs) for (const key of issued) expect(o.stderr.includes(key)).toBe(false);
     const showing = outputs.filter((o) => issued.some((k) => o.stdout.includes(k)));
@@ -148,6 +174,21 @@ describe('npm run keys beside a running server (ADR 0013)', () => {
     expect(JSON.stringify(logs).includes(ADMIN_TOKEN)).toBe(false);
   });
 
+  it('create --idempotency-key through the server: the header goes along, and a re-run answers the same key', async () => {
+    const args = ['create', '--name', 'served idem', '--idempotency-key', 'cli-served-idem', '--json', '--data-dir', dataDir];
+    const first = json<{ id: string; key: string; replayed: boolean }>(await keys(args, { ADMIN_TOKEN }));
+    expect(first.replayed).toBe(false);
+    const again = await keys(args, { ADMIN_TOKEN });
+    expect(again).toMatchObject({ code: 0, stderr: '' });
+    expect(json(again)).toMatchObject({ id: first.id, replayed: true });
+    expect(again.stdout.includes(first.key)).toBe(false);
+    const other = await keys(['create', '--name', 'not the same', '--idempotency-key', 'cli-served-idem', '--data-dir', dataDir], { ADMIN_TOKEN });
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/different request/);
+    expect(JSON.stringify(logs).includes(first.key)).toBe(false);
+    expect(JSON.stringify(logs).includes('cli-served-idem')).toBe(false);
+  });
+
   it('without ADMIN_TOKEN, or with a wrong one, it says what to do and exits 1 — it never opens the files', async () => {
     const none = await keys(['list', '--data-dir', dataDir]);
     expect(none.code).toBe(1);
@@ -183,6 +224,12 @@ describe('bad arguments: a clear message and exit code 2, and nothing touched', 
     [['list', '--profile', 'gcp'], 2],
     [['list', '--owner', 'Not An Owner'], 2],
     [['list', 'extra'], 2],
+    [['create', '--name', 'x', '--idempotency-key', ''], 2],
+    [['create', '--name', 'x', '--idempotency-key', 'with space'], 2],
+    [['create', '--name', 'x', '--idempotency-key', 'k'.repeat(129)], 2],
+    [['create', '--name', 'x', '--idempotency-key', 'k1', '--expires', '30d'], 2],
+    [['list', '--idempotency-key', 'k1'], 2],
+    [['rotate', 'key_0123456789abcdef0123456789abcdef', '--idempotency-key', 'k1'], 2],
   ] as const)('keys %j → exit %i', async (args, code) => {
     const out: string[] = [];
     const err: string[] = [];

@@ -37,8 +37,8 @@ export class InMemoryApiKeyRepo implements ApiKeyRepo {
   }
 
   async create(key: NewKey): Promise<CreateOutcome> {
+    if (this.state.keys.has(key.record.id)) return 'id_taken';
     if (this.state.secrets.has(key.secretHash)) return 'hash_taken';
-    if (this.state.keys.has(key.record.id)) throw new ApiKeyRepoError(`key id ${key.record.id} already exists`);
     const stored: StoredApiKey = { record: { ...key.record, reservedNano: 0 }, currentHash: key.secretHash };
     const secret = { hash: key.secretHash, keyId: key.record.id, validUntil: undefined };
     this.state.keys.set(key.record.id, stored);

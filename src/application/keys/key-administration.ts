@@ -1,6 +1,6 @@
 import type { KeySpecInput, Problem } from '../../domain/keys/key-spec';
 import type { Result } from '../../domain/shared/result';
-import type { IssuedKeyView, KeyView } from './key-view';
+import type { CreatedKeyView, IssuedKeyView, KeyView, NewKeyView } from './key-view';
 
 /** Who is managing keys: every key belongs to one owner, and nobody sees another owner's keys (FAULTS #24). */
 export interface AdminPrincipal {
@@ -12,7 +12,14 @@ export type KeyAdminFailure =
   /** Also for another owner's key: whether it exists is not the caller's business. */
   | { readonly code: 'key_not_found'; readonly message: string }
   | { readonly code: 'key_revoked'; readonly message: string }
-  | { readonly code: 'key_expired'; readonly message: string };
+  | { readonly code: 'key_expired'; readonly message: string }
+  /** The Idempotency-Key already created a key from another request. */
+  | { readonly code: 'idempotency_key_reused'; readonly message: string };
+
+export interface CreateOptions {
+  /** A retry with the same key and request answers the key the first one made instead of creating another. */
+  readonly idempotencyKey?: string | undefined;
+}
 
 export interface RotateOptions {
   /** How long the replaced value keeps working; default: the configured grace period. */
@@ -24,7 +31,9 @@ export interface RotateOptions {
  * or, while a local server owns the data folder, through that server's admin API (ADR 0013).
  */
 export interface KeyAdministration {
-  create(principal: AdminPrincipal, input: KeySpecInput): Promise<Result<IssuedKeyView, KeyAdminFailure>>;
+  /** Without an Idempotency-Key every create makes a key; with one, a retry may answer the earlier key instead. */
+  create(principal: AdminPrincipal, input: KeySpecInput): Promise<Result<NewKeyView, KeyAdminFailure>>;
+  create(principal: AdminPrincipal, input: KeySpecInput, options: CreateOptions): Promise<Result<CreatedKeyView, KeyAdminFailure>>;
   list(principal: AdminPrincipal): Promise<readonly KeyView[]>;
   show(principal: AdminPrincipal, id: string): Promise<Result<KeyView, KeyAdminFailure>>;
   revoke(principal: AdminPrincipal, id: string): Promise<Result<KeyView, KeyAdminFailure>>;

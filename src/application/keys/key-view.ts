@@ -40,6 +40,15 @@ export interface IssuedKeyView extends KeyView {
   readonly key: string;
 }
 
+/**
+ * The answer to create: the new key, shown this once; or, for a retry with the same `Idempotency-Key`, the key
+ * the first request made — without its value, which is never stored and so cannot be shown again.
+ */
+export type CreatedKeyView = NewKeyView | (KeyView & { readonly replayed: true });
+
+/** A key this request created. */
+export type NewKeyView = IssuedKeyView & { readonly replayed: false };
+
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
 
 export function toKeyView(record: ApiKeyRecord, now: number): KeyView {

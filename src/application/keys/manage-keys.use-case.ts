@@ -1,6 +1,7 @@
 import type { ModelCatalog } from '../../domain/catalog/model-catalog';
 import { NO_USAGE, statusAt, type ApiKeyRecord } from '../../domain/keys/api-key';
 import { API_KEY_RANDOM_BYTES, displayOfKey, formatApiKey } from '../../domain/keys/api-key-format';
+import { createdBy, idempotentKeyId, keySpecFingerprint } from '../../domain/keys/idempotency';
 import { validateKeySpec, type KeySpecInput, type Problem } from '../../domain/keys/key-spec';
 import { err, ok, type Result } from '../../domain/shared/result';
 import type { ApiKeyRepo } from '../../ports/api-key-repo';
@@ -9,9 +10,9 @@ import type { Hasher } from '../../ports/hasher';
 import type { Logger } from '../../ports/logger';
 import type { RandomSource } from '../../ports/random-source';
 import type { SecureRandom } from '../../ports/secure-random';
-import type { AdminPrincipal, KeyAdminFailure, KeyAdministration, RotateOptions } from './key-administration';
+import type { AdminPrincipal, CreateOptions, KeyAdminFailure, KeyAdministration, RotateOptions } from './key-administration';
 import type { KeyLookup } from './key-lookup';
-import { toKeyView, type IssuedKeyView, type KeyView } from './key-view';
+import { toKeyView, type CreatedKeyView, type IssuedKeyView, type KeyView, type NewKeyView } from './key-view';
 
 export interface ManageKeysSettings {
   /** How long a rotated-out value keeps working unless the caller says otherwise. */
@@ -43,11 +44,19 @@ export class ManageKeysUseCase implements KeyAdministration {
     private readonly settings: ManageKeysSettings,
   ) {}
 
-  async create(principal: AdminPrincipal, input: KeySpecInput): Promise<Result<IssuedKeyView, KeyAdminFailure>> {
+  create(principal: AdminPrincipal, input: KeySpecInput): Promise<Result<NewKeyView, KeyAdminFailure>>;
+  create(principal: AdminPrincipal, input: KeySpecInput, options: CreateOptions): Promise<Result<CreatedKeyView, KeyAdminFailure>>;
+  async create(principal: AdminPrincipal, input: KeySpecInput, options: CreateOptions = {}): Promise<Result<CreatedKeyView, KeyAdminFailure>> {
     const now = this.clock.now();
     const spec = validateKeySpec(input, this.catalog, now);
     if (!spec.ok) return err(invalid('Invalid key', spec.error));
-    const id = `key_${this.random.uuid().replace(/-/g, '')}`;
+    const { idempotencyKey } = options;
+    const requestFingerprint = idempotencyKey === undefined ? undefined : keySpecFingerprint(spec.value);
+    const id = idempotencyKey === undefined ? `key_${this.random.uuid().replace(/-/g, '')}` : idempotentKeyId(principal.ownerId, idempotencyKey);
+    if (requestFingerprint !== undefined) {
+      const earlier = await this.repo.get(id);
+      if (earlier) return this.replayCreate(principal, earlier, requestFingerprint);
+    }
     for (let draw = 1; draw <= MAX_DRAWS; draw++) {
       const key = formatApiKey(this.secureRandom.bytes(API_KEY_RANDOM_BYTES));
       const record: ApiKeyRecord = {
@@ -55,15 +64,32 @@ export class ManageKeysUseCase implements KeyAdministration {
         expiresAt: spec.value.expiresAt, revokedAt: undefined, rotatedAt: undefined, lastUsedAt: undefined,
         allowedModels: spec.value.allowedModels, rpm: spec.value.rpm, tpm: spec.value.tpm, budgetNano: spec.value.budgetNano,
         usage: NO_USAGE, reservedNano: 0, previous: undefined,
+        ...(requestFingerprint === undefined ? {} : { requestFingerprint }),
       };
       // FAULTS #13: a hash already stored refuses the write and nothing is overwritten; a new key is drawn.
-      if ((await this.repo.create({ record, secretHash: this.hasher.sha256Hex(key) })) === 'created') {
-        this.logger.info('api key created', { keyId: id, owner: principal.ownerId, display: record.display });
-        return ok({ ...toKeyView(record, now), key });
+      const outcome = await this.repo.create({ record, secretHash: this.hasher.sha256Hex(key) });
+      if (outcome === 'created') {
+        this.logger.info('api key created', { keyId: id, owner: principal.ownerId, display: record.display, idempotent: requestFingerprint !== undefined });
+        return ok({ ...toKeyView(record, now), key, replayed: false });
+      }
+      if (outcome === 'id_taken') {
+        // A racing retry with the same Idempotency-Key stored it first; a random id is never taken.
+        const earlier = requestFingerprint === undefined ? undefined : await this.repo.get(id);
+        if (earlier && requestFingerprint !== undefined) return this.replayCreate(principal, earlier, requestFingerprint);
+        throw new KeyDrawError(`key id ${id} is taken`);
       }
       this.logger.warn('api key hash collision on create; drawing again', { keyId: id, draw });
     }
     throw new KeyDrawError(`no unused API key after ${MAX_DRAWS} draws; the random source is suspect`);
+  }
+
+  /** The key an earlier create with this Idempotency-Key made, if the same request made it — never its value. */
+  private replayCreate(principal: AdminPrincipal, earlier: ApiKeyRecord, requestFingerprint: string): Result<CreatedKeyView, KeyAdminFailure> {
+    if (earlier.ownerId !== principal.ownerId || !createdBy(earlier, requestFingerprint)) {
+      return err({ code: 'idempotency_key_reused', message: 'This Idempotency-Key already created a key from a different request; use a new Idempotency-Key for a new key.' });
+    }
+    this.logger.info('api key create replayed', { keyId: earlier.id, owner: principal.ownerId });
+    return ok({ ...toKeyView(earlier, this.clock.now()), replayed: true });
   }
 
   async list(principal: AdminPrincipal): Promise<readonly KeyView[]> {

@@ -47,6 +47,8 @@ export interface ApiKeyRecord {
   /** Money held by reservations not yet settled (live or stale-but-unreclaimed). */
   readonly reservedNano: NanoUsd;
   readonly previous: PreviousSecret | undefined;
+  /** Set when an `Idempotency-Key` created the key: the fingerprint of that request (`domain/keys/idempotency.ts`). */
+  readonly requestFingerprint?: string | undefined;
 }
 
 /** One secret of a key, by its hash: the lookup entry of `authenticate`. */

@@ -16,6 +16,8 @@ export interface CreateArgs {
   readonly budgetUsd: number | undefined;
   /** Epoch ms, or a duration from now in ms (`30d`). */
   readonly expires: { readonly at: number } | { readonly inMs: number } | undefined;
+  /** Makes the create safe to retry: the same key and arguments answer the key the first run made. */
+  readonly idempotencyKey: string | undefined;
 }
 
 export interface GlobalArgs {
@@ -34,6 +36,7 @@ export const USAGE = `Usage: npm run keys -- <command> [options]
 
 Commands:
   create --name NAME [--models haiku,gpt-4.1] [--rpm N] [--tpm N] [--budget-usd X] [--expires 2027-01-31T00:00:00Z|30d|12h]
+         [--idempotency-key K]   (run again with the same K and arguments: no second key; needs an absolute --expires)
   list
   show ID
   revoke ID
@@ -63,12 +66,13 @@ const OPTIONS = {
   tpm: { type: 'string' },
   'budget-usd': { type: 'string' },
   expires: { type: 'string' },
+  'idempotency-key': { type: 'string' },
   'grace-seconds': { type: 'string' },
 } as const;
 
 /** Options each command accepts besides the global ones. */
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
-  create: ['name', 'models', 'rpm', 'tpm', 'budget-usd', 'expires'],
+  create: ['name', 'models', 'rpm', 'tpm', 'budget-usd', 'expires', 'idempotency-key'],
   list: [],
   show: [],
   revoke: [],
@@ -106,6 +110,12 @@ export function parseKeysArgs(argv: readonly string[]): { command: KeysCommand; 
   switch (name) {
     case 'create': {
       if (values.name === undefined) throw new UsageError('create needs --name');
+      const expires = expiry(values.expires);
+      const idempotencyKey = idempotency(values['idempotency-key']);
+      // "30d" means another instant on every run, so a retry would never match the first run.
+      if (idempotencyKey !== undefined && expires !== undefined && 'inMs' in expires) {
+        throw new UsageError('--idempotency-key needs an absolute --expires (2027-01-31T00:00:00Z): a duration would differ on a retry');
+      }
       return {
         command: {
           name,
@@ -115,7 +125,8 @@ export function parseKeysArgs(argv: readonly string[]): { command: KeysCommand; 
             rpm: whole(values.rpm, '--rpm'),
             tpm: whole(values.tpm, '--tpm'),
             budgetUsd: decimal(values['budget-usd'], '--budget-usd'),
-            expires: expiry(values.expires),
+            expires,
+            idempotencyKey,
           },
         },
         global,
@@ -141,6 +152,13 @@ function decimal(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d{1,9}(\.\d{1,9})?$/.test(text)) throw new UsageError(`${flag} must be a number of dollars such as 2.50, got "${text.slice(0, 40)}"`);
   return Number(text);
+}
+
+/** As the admin API's Idempotency-Key header: 1–128 visible ASCII characters. */
+function idempotency(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,128}$/.test(text)) throw new UsageError('--idempotency-key must be 1–128 visible ASCII characters (a UUID is best)');
+  return text;
 }
 
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;

@@ -34,6 +34,17 @@ export function describeIssued(view: IssuedKeyView, verb: 'Created' | 'Rotated')
   ].join('\n');
 }
 
+/** A create retried with its Idempotency-Key: the key the first run made; its value was shown that once. */
+export function describeReplayed(view: KeyView): string {
+  return [
+    `Key ${view.id} was already created with this --idempotency-key; no new key was made.`,
+    'Its value was shown only when it was created. If it was lost, rotate the key for a new value:',
+    `  npm run keys -- rotate ${view.id}`,
+    '',
+    describeKey(view),
+  ].join('\n');
+}
+
 export function describeList(views: readonly KeyView[]): string {
   if (views.length === 0) return 'No keys yet. Create one with: npm run keys -- create --name NAME\n';
   const rows = [

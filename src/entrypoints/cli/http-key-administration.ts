@@ -1,5 +1,5 @@
-import type { KeyAdminFailure, KeyAdministration, RotateOptions } from '../../application/keys/key-administration';
-import type { IssuedKeyView, KeyView } from '../../application/keys/key-view';
+import type { CreateOptions, KeyAdminFailure, KeyAdministration, RotateOptions } from '../../application/keys/key-administration';
+import type { CreatedKeyView, IssuedKeyView, KeyView, NewKeyView } from '../../application/keys/key-view';
 import type { KeySpecInput } from '../../domain/keys/key-spec';
 import { err, ok, type Result } from '../../domain/shared/result';
 
@@ -29,8 +29,11 @@ export class HttpKeyAdministration implements KeyAdministration {
     }
   }
 
-  create(_principal: unknown, input: KeySpecInput): Promise<Result<IssuedKeyView, KeyAdminFailure>> {
-    return this.call<IssuedKeyView>('POST', '/admin/keys', input);
+  create(principal: unknown, input: KeySpecInput): Promise<Result<NewKeyView, KeyAdminFailure>>;
+  create(principal: unknown, input: KeySpecInput, options: CreateOptions): Promise<Result<CreatedKeyView, KeyAdminFailure>>;
+  create(_principal: unknown, input: KeySpecInput, options: CreateOptions = {}): Promise<Result<CreatedKeyView, KeyAdminFailure>> {
+    const headers: Record<string, string> = options.idempotencyKey === undefined ? {} : { 'Idempotency-Key': options.idempotencyKey };
+    return this.call<CreatedKeyView>('POST', '/admin/keys', input, headers);
   }
 
   async list(): Promise<readonly KeyView[]> {
@@ -52,12 +55,12 @@ export class HttpKeyAdministration implements KeyAdministration {
     return this.call<IssuedKeyView>('POST', `/admin/keys/${encodeURIComponent(id)}/rotate`, body);
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Result<T, KeyAdminFailure>> {
+  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<Result<T, KeyAdminFailure>> {
     let response: Response;
     try {
       response = await this.fetchImpl(new URL(path, this.base), {
         method,
-        headers: { Authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        headers: { Authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...extraHeaders },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(10_000),
       });
@@ -69,7 +72,7 @@ export class HttpKeyAdministration implements KeyAdministration {
     const code = payload?.error?.code;
     const message = payload?.error?.message ?? `the server answered ${response.status}`;
     if (code === 'invalid_request') return err({ code, message, details: Array.isArray(payload?.error?.details) ? payload.error.details : [] });
-    if (code === 'key_not_found' || code === 'key_revoked' || code === 'key_expired') return err({ code, message });
+    if (code === 'key_not_found' || code === 'key_revoked' || code === 'key_expired' || code === 'idempotency_key_reused') return err({ code, message });
     if (response.status === 401 || response.status === 403) {
       throw new RemoteAdminError(`the server refused the admin token (${message}); set ADMIN_TOKEN to the server's token`);
     }

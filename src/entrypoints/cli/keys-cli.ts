@@ -7,7 +7,7 @@ import type { Logger, LogFields } from '../../ports/logger';
 import { ConfigError } from '../config/app-config';
 import { parseKeysArgs, USAGE, UsageError, type KeysCommand } from './cli-args';
 import { connectKeys, type KeysConnection } from './cli-connection';
-import { describeIssued, describeKey, describeList } from './cli-output';
+import { describeIssued, describeKey, describeList, describeReplayed } from './cli-output';
 
 export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -81,9 +81,9 @@ async function execute(
   };
   switch (command.name) {
     case 'create': {
-      const { expires, ...rest } = command.create;
+      const { expires, idempotencyKey, ...rest } = command.create;
       const expiresAt = expires === undefined ? undefined : 'at' in expires ? expires.at : Date.now() + expires.inMs;
-      return settle(await admin.create(principal, { ...rest, expiresAt }), (v) => print(v, describeIssued(v, 'Created')));
+      return settle(await admin.create(principal, { ...rest, expiresAt }, { idempotencyKey }), (v) => print(v, v.replayed ? describeReplayed(v) : describeIssued(v, 'Created')));
     }
     case 'list': {
       const keys = await admin.list(principal);

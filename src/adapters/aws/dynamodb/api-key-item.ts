@@ -1,6 +1,6 @@
 import type { ApiKeyRecord, KeySecret, StoredKeyStatus } from '../../../domain/keys/api-key';
 import type { HeldReservation } from '../../../domain/keys/budget';
-import { defined, map, MalformedItemError, num, oneOf, optNum, str, type Item } from './item-fields';
+import { defined, map, MalformedItemError, num, oneOf, optNum, optStr, str, type Item } from './item-fields';
 import { API_KEYS } from './table-design';
 
 /*
@@ -18,7 +18,7 @@ export const recordPk = (id: string): string => `key#${id}`;
 /** What authentication reads of a record: everything but the reservations map, which can be large. */
 export const RECORD_PROJECTION = [
   'entity', 'keyId', 'ownerId', '#name', 'display', '#status', 'createdAt', 'expiresAt', 'revokedAt', 'rotatedAt', 'lastUsedAt',
-  'models', 'rpm', 'tpm', 'budgetNano', 'spentNano', 'committedNano', 'requests', 'tokens', 'previous',
+  'models', 'rpm', 'tpm', 'budgetNano', 'spentNano', 'committedNano', 'requests', 'tokens', 'previous', 'requestFingerprint',
 ].join(', ');
 export const RECORD_PROJECTION_NAMES = { '#name': 'name', '#status': 'status' } as const;
 
@@ -44,6 +44,7 @@ export function newRecordItem(record: ApiKeyRecord, secretHash: string): Record<
     tokens: 0,
     reservations: {},
     currentHash: secretHash,
+    requestFingerprint: record.requestFingerprint,
   });
 }
 
@@ -75,6 +76,7 @@ export function fromRecordItem(item: Item): ApiKeyRecord {
     usage: { requests: num(item, 'requests'), tokens: num(item, 'tokens'), costNano: spentNano },
     reservedNano: num(item, 'committedNano') - spentNano,
     previous: previous === undefined ? undefined : { display: str(previous, 'display'), validUntil: num(previous, 'validUntil') },
+    ...(item.requestFingerprint === undefined ? {} : { requestFingerprint: optStr(item, 'requestFingerprint') }),
   };
 }
 

@@ -73,8 +73,8 @@ export class DynamoDbApiKeyRepo implements ApiKeyRepo {
       };
       const codes = await this.transact(input);
       if (codes === undefined) return 'created';
-      if (codes[0] === 'ConditionalCheckFailed') return 'hash_taken';
-      throw new ApiKeyRepoError(`key id ${key.record.id} already exists`);
+      if (codes[1] === 'ConditionalCheckFailed') return 'id_taken';
+      return 'hash_taken';
     });
   }
 

@@ -4,7 +4,7 @@ import type { Result } from '../../../../domain/shared/result';
 import { readJsonBody } from '../../core/json-body';
 import type { HttpRequest, HttpResponse, Route } from '../../core/http-types';
 import { HttpError } from '../../http-error';
-import { parseOr400 } from '../../validation';
+import { idempotencyKeySchema, parseOr400 } from '../../validation';
 import type { ApiRoute } from '../api-routes';
 import { requireAdmin } from './admin-auth';
 import { createKeyBodySchema, keyIdSchema, rotateKeyBodySchema, toKeySpecInput } from './admin-keys-schema';
@@ -31,8 +31,13 @@ export function adminKeyRoutes(deps: AdminKeyDeps): readonly ApiRoute[] {
       path: '/admin/keys',
       route: guarded(async (request, principal) => {
         const body = parseOr400(createKeyBodySchema, readJsonBody(request, deps.bodyLimitBytes), 'key');
-        const issued = answer(await admin.create(principal, toKeySpecInput(body)));
-        return { status: 201, headers: { ...NO_STORE, Location: `/admin/keys/${issued.id}` }, body: issued };
+        const rawKey = request.headers['idempotency-key'];
+        const idempotencyKey = rawKey === undefined ? undefined : parseOr400(idempotencyKeySchema, rawKey, 'Idempotency-Key header');
+        const created = answer(await admin.create(principal, toKeySpecInput(body), { idempotencyKey }));
+        const location = { Location: `/admin/keys/${created.id}` };
+        // A retry with the same Idempotency-Key: the key the first request made, without its value (never stored).
+        if (created.replayed) return { status: 200, headers: { ...NO_STORE, ...location, 'Idempotent-Replayed': 'true' }, body: created };
+        return { status: 201, headers: { ...NO_STORE, ...location }, body: created };
       }),
     },
     {
@@ -84,6 +89,7 @@ function answer<T>(result: Result<T, KeyAdminFailure>): T {
       throw new HttpError(404, failure.code, failure.message);
     case 'key_revoked':
     case 'key_expired':
+    case 'idempotency_key_reused':
       throw new HttpError(409, failure.code, failure.message);
   }
 }
