@@ -91,6 +91,25 @@ describe('POST /v1/chat/completions through the openai SDK', () => {
     expect(entry?.partial).toBeUndefined();
   });
 
+  it('accepts the current SDK’s request identifiers (safety_identifier, prompt_cache_key, include_obfuscation) and sends none upstream', async () => {
+    const { key } = gw.keys.issue();
+    gw.openai.script({ kind: 'ok', text: 'IAM says no.', usage: { inputTokens: 9, outputTokens: 3 } });
+    gw.openai.script({ kind: 'ok', deltas: ['Lambda ', 'naps.'], usage: { inputTokens: 9, outputTokens: 2 } });
+    const identifiers = { safety_identifier: 'user-5f2a9c', prompt_cache_key: 'tenant-42', prompt_cache_retention: 'in-memory' as const, modalities: ['text' as const] };
+    const json = await gw.client(key).chat.completions.create({ model: 'gpt-4.1-mini', messages: ask('IAM'), max_tokens: 20, ...identifiers });
+    expect(json.choices[0]?.message.content).toBe('IAM says no.');
+    const stream = await gw.client(key).chat.completions.create({
+      model: 'gpt-4.1-mini', messages: ask('Lambda'), max_tokens: 20, stream: true, stream_options: { include_usage: true, include_obfuscation: false }, ...identifiers,
+    });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('Lambda naps.');
+    expect(gw.openai.requests).toHaveLength(2);
+    for (const sent of gw.openai.requests) {
+      for (const field of ['safety_identifier', 'prompt_cache_key', 'prompt_cache_retention', 'modalities']) expect(sent.body).not.toHaveProperty(field);
+    }
+  });
+
   it('streams without a usage chunk unless asked, and ends with [DONE] on the wire', async () => {
     const { key } = gw.keys.issue();
     const response = await fetch(`${gw.url}/v1/chat/completions`, {

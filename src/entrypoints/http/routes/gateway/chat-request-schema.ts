@@ -57,10 +57,16 @@ const chatSchema = (limits: SchemaLimits) =>
       max_completion_tokens: z.number().int().positive().optional().nullable(),
       temperature: z.number().min(0).max(2).optional().nullable(),
       stream: z.boolean().optional().nullable(),
-      stream_options: z.object({ include_usage: z.boolean().optional() }).strict().optional().nullable(),
+      // include_obfuscation pads OpenAI's own deltas against size side channels; nothing to pass on, nothing changes.
+      stream_options: z.object({ include_usage: z.boolean().optional(), include_obfuscation: z.boolean().optional() }).strict().optional().nullable(),
       n: z.number().int().min(1).max(1, { error: 'must be 1: the gateway returns one choice per request' }).optional().nullable(),
       seed: z.number().int().optional().nullable(),
       user: z.string().max(256).optional(),
+      // The current SDK's replacements for `user`: identifiers for the vendor's abuse checks and cache routing.
+      safety_identifier: z.string().max(64).optional().nullable(),
+      prompt_cache_key: z.string().max(1024).optional().nullable(),
+      prompt_cache_retention: z.enum(['in-memory', '24h']).optional().nullable(),
+      modalities: onlyDefault(z.array(z.string()), (v) => v.length === 1 && v[0] === 'text', 'modalities other than ["text"]'),
       metadata: z.record(z.string().max(64), z.string().max(512)).optional().nullable(),
       service_tier: z.enum(['auto', 'default']).optional().nullable(),
       store: onlyDefault(z.boolean(), (v) => v === false, 'store'),
