@@ -59,6 +59,19 @@ export interface RecordedUse {
 
 export type SettleOutcome = 'settled' | 'already_settled' | 'not_found';
 
+export interface KeyPageRequest {
+  /** At most this many records (≥ 1). */
+  readonly limit: number;
+  /** Continue after this key, the last record of the previous page (newest first: older keys follow). */
+  readonly afterId?: string | undefined;
+}
+
+export interface KeyPage {
+  readonly records: readonly ApiKeyRecord[];
+  /** Whether older keys follow the last record. */
+  readonly hasMore: boolean;
+}
+
 export interface ApiKeyRepo {
   /** Stores the record and its first secret together, only if neither exists (a taken id is answered before a taken hash). */
   create(key: NewKey): Promise<CreateOutcome>;
@@ -66,8 +79,8 @@ export interface ApiKeyRepo {
   findBySecretHash(hash: string): Promise<FoundKey | undefined>;
   /** Read-after-write: a key just created or changed is seen as it now is. */
   get(id: string): Promise<ApiKeyRecord | undefined>;
-  /** An owner's keys, newest first. */
-  listByOwner(ownerId: string): Promise<readonly ApiKeyRecord[]>;
+  /** An owner's keys, newest first, a page at a time; `unknown_after`: `afterId` names no key of this owner. */
+  listByOwner(ownerId: string, page: KeyPageRequest): Promise<KeyPage | 'unknown_after'>;
   /** Idempotent: a revoked key stays revoked with its first revocation time. */
   revoke(id: string, at: number): Promise<RevokeOutcome>;
   /** A new current secret; the replaced one keeps working until `oldValidUntil`. */

@@ -77,8 +77,36 @@ export function apiKeyRepoContract(name: string, make: () => Promise<ApiKeyStore
       const a = await created({ ownerId: 'team-a', createdAt: T0 + 1 });
       const b = await created({ ownerId: 'team-a', createdAt: T0 + 2 });
       await created({ ownerId: 'team-b' });
-      expect((await store.repo.listByOwner('team-a')).map((r) => r.id)).toEqual([b.record.id, a.record.id]);
-      await expect(store.repo.listByOwner('nobody')).resolves.toEqual([]);
+      await expect(store.repo.listByOwner('team-a', { limit: 10 })).resolves.toEqual({ records: [b.record, a.record], hasMore: false });
+      await expect(store.repo.listByOwner('nobody', { limit: 10 })).resolves.toEqual({ records: [], hasMore: false });
+    });
+
+    it('pages through an owner’s keys: each key once, newest first, hasMore until the last page', async () => {
+      const mine = [];
+      for (let i = 0; i < 7; i++) mine.push((await created({ ownerId: 'team-p', createdAt: T0 + 100 + i })).record);
+      const others = await created({ ownerId: 'team-q', createdAt: T0 + 103 });
+      const newestFirst = [...mine].reverse().map((r) => r.id);
+      for (const limit of [1, 2, 3, 7, 8]) {
+        const seen: string[] = [];
+        const more: boolean[] = [];
+        let afterId: string | undefined;
+        for (let pages = 0; pages < 10; pages++) {
+          const page = await store.repo.listByOwner('team-p', { limit, afterId });
+          if (page === 'unknown_after') throw new Error(`unknown_after at limit ${limit}`);
+          expect(page.records.length).toBeLessThanOrEqual(limit);
+          seen.push(...page.records.map((r) => r.id));
+          more.push(page.hasMore);
+          if (!page.hasMore) break;
+          afterId = page.records.at(-1)?.id;
+        }
+        expect({ limit, seen }).toEqual({ limit, seen: newestFirst });
+        expect(more.at(-1)).toBe(false);
+        expect(more.slice(0, -1).every(Boolean)).toBe(true);
+      }
+      // After the oldest key: an empty last page. After a key of another owner, or of nobody: unknown_after.
+      await expect(store.repo.listByOwner('team-p', { limit: 3, afterId: mine[0]?.id })).resolves.toEqual({ records: [], hasMore: false });
+      await expect(store.repo.listByOwner('team-p', { limit: 3, afterId: others.record.id })).resolves.toBe('unknown_after');
+      await expect(store.repo.listByOwner('team-p', { limit: 3, afterId: 'key_missing' })).resolves.toBe('unknown_after');
     });
 
     it('revokes once: a second revocation keeps the first time; an unknown key is not found', async () => {

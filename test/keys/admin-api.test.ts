@@ -153,6 +153,51 @@ describe('admin API for keys (issue 5 item 3)', () => {
     });
   });
 
+  it('pages GET /admin/keys: limit and after walk every key once, newest first; nextAfter is null on the last page', async () => {
+    for (let i = 0; i < 5; i++) await create({ name: `paged ${i}` });
+    const all = await h.http.get('/admin/keys?limit=1000').set(auth()).expect(200);
+    expect(all.body).toMatchObject({ hasMore: false, nextAfter: null });
+    const everyId = (all.body.keys as { id: string }[]).map((k) => k.id);
+    expect(everyId.length).toBeGreaterThanOrEqual(5);
+    const created = (all.body.keys as { createdAt: string }[]).map((k) => Date.parse(k.createdAt));
+    expect([...created].sort((a, b) => b - a)).toEqual(created);
+
+    const walked: string[] = [];
+    let next: string | null = null;
+    let pages = 0;
+    do {
+      const res = await h.http.get(`/admin/keys?limit=2${next ? `&after=${next}` : ''}`).set(auth()).expect(200);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect((res.body.keys as unknown[]).length).toBeLessThanOrEqual(2);
+      walked.push(...(res.body.keys as { id: string }[]).map((k) => k.id));
+      expect(res.body.hasMore).toBe(res.body.nextAfter !== null);
+      if (res.body.hasMore) expect(res.body.nextAfter).toBe(walked.at(-1));
+      next = res.body.nextAfter as string | null;
+      pages++;
+    } while (next !== null && pages < 100);
+    expect(walked).toEqual(everyId);
+    expect(pages).toBe(Math.ceil(everyId.length / 2));
+    // Without a limit: the first 100.
+    const first = await h.http.get('/admin/keys').set(auth()).expect(200);
+    expect((first.body.keys as { id: string }[]).map((k) => k.id)).toEqual(everyId.slice(0, 100));
+  });
+
+  it.each([
+    ['limit=0', 'limit'],
+    ['limit=1001', 'limit'],
+    ['limit=ten', 'limit'],
+    ['limit=-1', 'limit'],
+    ['limit=1.5', 'limit'],
+    ['limit=1&limit=2', 'limit'],
+    ['after=key_nope', 'after'],
+    ['after=key_0123456789abcdef0123456789abcdef', 'after'],
+    ['cursor=abc', ''],
+  ])('GET /admin/keys?%s → 400 invalid_request naming the parameter', async (query, path) => {
+    const res = await h.http.get(`/admin/keys?${query}`).set(auth());
+    expectError(res, 400, 'invalid_request');
+    if (path) expect((res.body.error.details as { path: string }[]).map((d) => d.path)).toContain(path);
+  });
+
   describe('Idempotency-Key on create', () => {
     const listIds = async () => ((await h.http.get('/admin/keys').set(auth()).expect(200)).body.keys as { id: string }[]).map((k) => k.id);
 

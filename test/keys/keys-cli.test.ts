@@ -7,7 +7,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { GatewayKeys } from '../../src/application/gateway/gateway-caller';
 import { inspectApiKey } from '../../src/domain/keys/api-key-format';
-import { runKeysCli } from '../../src/entrypoints/cli/keys-cli';
+import { InMemoryApiKeyRepo } from '../../src/adapters/memory/in-memory-api-key-repo';
+import { CryptoSecureRandom } from '../../src/adapters/system/crypto-secure-random';
+import { NodeHasher } from '../../src/adapters/system/node-hasher';
+import { SeededRandomSource } from '../../src/adapters/system/seeded-random-source';
+import { KeyLookup } from '../../src/application/keys/key-lookup';
+import { ManageKeysUseCase } from '../../src/application/keys/manage-keys.use-case';
+import { buildCatalog } from '../../src/domain/catalog/model-catalog';
+import { allKeys, runKeysCli } from '../../src/entrypoints/cli/keys-cli';
+import { ManualClock, silentLogger } from '../contracts/support';
 import { TOKENS } from '../../src/entrypoints/container/tokens';
 import { createLocalApp, type LocalApp } from '../../src/entrypoints/local/local-app';
 import { captureLogger, FAST_ENV, type CapturedLog } from '../support/local-harness';
@@ -197,6 +205,28 @@ describe('npm run keys beside a running server (ADR 0013)', () => {
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/refused the admin token/);
     expect(wrong.stderr.includes('not-the-token')).toBe(false);
+  });
+});
+
+describe('list reads every page', () => {
+  it('collects each key once, newest first, whatever the page size; a failing page is the answer', async () => {
+    const clock = new ManualClock();
+    const repo = new InMemoryApiKeyRepo();
+    const admin = new ManageKeysUseCase(repo, new KeyLookup(repo, new NodeHasher(), clock, { ttlMs: 1, maxEntries: 10 }), buildCatalog(), new NodeHasher(), new CryptoSecureRandom(), new SeededRandomSource(5), clock, silentLogger, {
+      rotationGraceMs: 0,
+      maxRotationGraceMs: 1,
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      clock.advance(1);
+      const made = await admin.create({ ownerId: 'admin' }, { name: `k${i}` });
+      if (made.ok) ids.unshift(made.value.id);
+    }
+    for (const size of [1, 2, 3, 7, 1_000]) {
+      const all = await allKeys(admin, { ownerId: 'admin' }, size);
+      expect(all.ok && all.value.map((k) => k.id)).toEqual(ids);
+    }
+    await expect(allKeys(admin, { ownerId: 'admin' }, 0)).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
   });
 });
 

@@ -5,6 +5,8 @@ import {
   type ApiKeyRepo,
   type CreateOutcome,
   type FoundKey,
+  type KeyPage,
+  type KeyPageRequest,
   type NewKey,
   type RecordedUse,
   type Reservation,
@@ -61,9 +63,12 @@ export class InMemoryApiKeyRepo implements ApiKeyRepo {
     return Promise.resolve(stored && this.view(stored));
   }
 
-  listByOwner(ownerId: string): Promise<readonly ApiKeyRecord[]> {
+  listByOwner(ownerId: string, page: KeyPageRequest): Promise<KeyPage | 'unknown_after'> {
     const mine = [...this.state.keys.values()].filter((k) => k.record.ownerId === ownerId).map((k) => this.view(k));
-    return Promise.resolve(mine.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1)));
+    mine.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
+    const start = page.afterId === undefined ? 0 : mine.findIndex((r) => r.id === page.afterId) + 1;
+    if (start === 0 && page.afterId !== undefined) return Promise.resolve('unknown_after');
+    return Promise.resolve({ records: mine.slice(start, start + page.limit), hasMore: start + page.limit < mine.length });
   }
 
   async revoke(id: string, at: number): Promise<RevokeOutcome> {

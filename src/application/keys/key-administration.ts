@@ -1,6 +1,6 @@
 import type { KeySpecInput, Problem } from '../../domain/keys/key-spec';
 import type { Result } from '../../domain/shared/result';
-import type { CreatedKeyView, IssuedKeyView, KeyView, NewKeyView } from './key-view';
+import type { CreatedKeyView, IssuedKeyView, KeyListView, KeyView, NewKeyView } from './key-view';
 
 /** Who is managing keys: every key belongs to one owner, and nobody sees another owner's keys (FAULTS #24). */
 export interface AdminPrincipal {
@@ -21,6 +21,15 @@ export interface CreateOptions {
   readonly idempotencyKey?: string | undefined;
 }
 
+export interface ListOptions {
+  /** Keys per page: 1 to KEY_PAGE_LIMITS.max, default KEY_PAGE_LIMITS.default. */
+  readonly limit?: number | undefined;
+  /** The last key id of the previous page. */
+  readonly after?: string | undefined;
+}
+
+export const KEY_PAGE_LIMITS = { default: 100, max: 1_000 } as const;
+
 export interface RotateOptions {
   /** How long the replaced value keeps working; default: the configured grace period. */
   readonly graceMs?: number | undefined;
@@ -34,7 +43,7 @@ export interface KeyAdministration {
   /** Without an Idempotency-Key every create makes a key; with one, a retry may answer the earlier key instead. */
   create(principal: AdminPrincipal, input: KeySpecInput): Promise<Result<NewKeyView, KeyAdminFailure>>;
   create(principal: AdminPrincipal, input: KeySpecInput, options: CreateOptions): Promise<Result<CreatedKeyView, KeyAdminFailure>>;
-  list(principal: AdminPrincipal): Promise<readonly KeyView[]>;
+  list(principal: AdminPrincipal, options?: ListOptions): Promise<Result<KeyListView, KeyAdminFailure>>;
   show(principal: AdminPrincipal, id: string): Promise<Result<KeyView, KeyAdminFailure>>;
   revoke(principal: AdminPrincipal, id: string): Promise<Result<KeyView, KeyAdminFailure>>;
   rotate(principal: AdminPrincipal, id: string, options: RotateOptions): Promise<Result<IssuedKeyView, KeyAdminFailure>>;

@@ -46,6 +46,13 @@ export interface IssuedKeyView extends KeyView {
  */
 export type CreatedKeyView = NewKeyView | (KeyView & { readonly replayed: true });
 
+/** A page of an owner's keys, newest first; `nextAfter` asks for the next page (`after`), null on the last. */
+export interface KeyListView {
+  readonly keys: readonly KeyView[];
+  readonly hasMore: boolean;
+  readonly nextAfter: string | null;
+}
+
 /** A key this request created. */
 export type NewKeyView = IssuedKeyView & { readonly replayed: false };
 

@@ -10,9 +10,9 @@ import type { Hasher } from '../../ports/hasher';
 import type { Logger } from '../../ports/logger';
 import type { RandomSource } from '../../ports/random-source';
 import type { SecureRandom } from '../../ports/secure-random';
-import type { AdminPrincipal, CreateOptions, KeyAdminFailure, KeyAdministration, RotateOptions } from './key-administration';
+import { KEY_PAGE_LIMITS, type AdminPrincipal, type CreateOptions, type KeyAdminFailure, type KeyAdministration, type ListOptions, type RotateOptions } from './key-administration';
 import type { KeyLookup } from './key-lookup';
-import { toKeyView, type CreatedKeyView, type IssuedKeyView, type KeyView, type NewKeyView } from './key-view';
+import { toKeyView, type CreatedKeyView, type IssuedKeyView, type KeyListView, type KeyView, type NewKeyView } from './key-view';
 
 export interface ManageKeysSettings {
   /** How long a rotated-out value keeps working unless the caller says otherwise. */
@@ -92,9 +92,16 @@ export class ManageKeysUseCase implements KeyAdministration {
     return ok({ ...toKeyView(earlier, this.clock.now()), replayed: true });
   }
 
-  async list(principal: AdminPrincipal): Promise<readonly KeyView[]> {
+  async list(principal: AdminPrincipal, options: ListOptions = {}): Promise<Result<KeyListView, KeyAdminFailure>> {
+    const limit = options.limit ?? KEY_PAGE_LIMITS.default;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > KEY_PAGE_LIMITS.max) {
+      return err(invalid('Invalid list', [{ path: 'limit', message: `must be a whole number from 1 to ${KEY_PAGE_LIMITS.max}` }]));
+    }
+    const page = await this.repo.listByOwner(principal.ownerId, { limit, afterId: options.after });
+    if (page === 'unknown_after') return err(invalid('Invalid list', [{ path: 'after', message: 'must be the id of one of your keys: the last one of the previous page' }]));
     const now = this.clock.now();
-    return (await this.repo.listByOwner(principal.ownerId)).map((r) => toKeyView(r, now));
+    const keys = page.records.map((r) => toKeyView(r, now));
+    return ok({ keys, hasMore: page.hasMore, nextAfter: page.hasMore ? (keys.at(-1)?.id ?? null) : null });
   }
 
   async show(principal: AdminPrincipal, id: string): Promise<Result<KeyView, KeyAdminFailure>> {

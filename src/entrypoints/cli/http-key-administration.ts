@@ -1,5 +1,5 @@
-import type { CreateOptions, KeyAdminFailure, KeyAdministration, RotateOptions } from '../../application/keys/key-administration';
-import type { CreatedKeyView, IssuedKeyView, KeyView, NewKeyView } from '../../application/keys/key-view';
+import type { CreateOptions, KeyAdminFailure, KeyAdministration, ListOptions, RotateOptions } from '../../application/keys/key-administration';
+import type { CreatedKeyView, IssuedKeyView, KeyListView, KeyView, NewKeyView } from '../../application/keys/key-view';
 import type { KeySpecInput } from '../../domain/keys/key-spec';
 import { err, ok, type Result } from '../../domain/shared/result';
 
@@ -36,10 +36,11 @@ export class HttpKeyAdministration implements KeyAdministration {
     return this.call<CreatedKeyView>('POST', '/admin/keys', input, headers);
   }
 
-  async list(): Promise<readonly KeyView[]> {
-    const result = await this.call<{ keys: KeyView[] }>('GET', '/admin/keys');
-    if (!result.ok) throw new RemoteAdminError(result.error.message);
-    return result.value.keys;
+  list(_principal: unknown, options: ListOptions = {}): Promise<Result<KeyListView, KeyAdminFailure>> {
+    const query = new URLSearchParams();
+    if (options.limit !== undefined) query.set('limit', String(options.limit));
+    if (options.after !== undefined) query.set('after', options.after);
+    return this.call<KeyListView>('GET', `/admin/keys${query.size > 0 ? `?${query}` : ''}`);
   }
 
   show(_principal: unknown, id: string): Promise<Result<KeyView, KeyAdminFailure>> {

@@ -1,8 +1,9 @@
 import { redact } from '../../adapters/logging/redact';
 import { ADMIN_OWNER } from '../../application/keys/admin-authenticator';
-import type { KeyAdminFailure } from '../../application/keys/key-administration';
+import { KEY_PAGE_LIMITS, type AdminPrincipal, type KeyAdminFailure, type KeyAdministration } from '../../application/keys/key-administration';
+import type { KeyView } from '../../application/keys/key-view';
 import { ownerIdProblem } from '../../domain/keys/admin-token';
-import type { Result } from '../../domain/shared/result';
+import { ok, type Result } from '../../domain/shared/result';
 import type { Logger, LogFields } from '../../ports/logger';
 import { ConfigError } from '../config/app-config';
 import { parseKeysArgs, USAGE, UsageError, type KeysCommand } from './cli-args';
@@ -85,10 +86,8 @@ async function execute(
       const expiresAt = expires === undefined ? undefined : 'at' in expires ? expires.at : Date.now() + expires.inMs;
       return settle(await admin.create(principal, { ...rest, expiresAt }, { idempotencyKey }), (v) => print(v, v.replayed ? describeReplayed(v) : describeIssued(v, 'Created')));
     }
-    case 'list': {
-      const keys = await admin.list(principal);
-      return print({ keys }, describeList(keys));
-    }
+    case 'list':
+      return settle(await allKeys(admin, principal), (keys) => print({ keys }, describeList(keys)));
     case 'show':
       return settle(await admin.show(principal, command.id), (v) => print(v, describeKey(v)));
     case 'revoke':
@@ -97,6 +96,18 @@ async function execute(
       const graceMs = command.graceSeconds === undefined ? undefined : command.graceSeconds * 1000;
       return settle(await admin.rotate(principal, command.id, { graceMs }), (v) => print(v, describeIssued(v, 'Rotated')));
     }
+  }
+}
+
+/** Every key of the owner, newest first, read a page at a time. */
+export async function allKeys(admin: KeyAdministration, principal: AdminPrincipal, pageSize: number = KEY_PAGE_LIMITS.max): Promise<Result<readonly KeyView[], KeyAdminFailure>> {
+  const keys: KeyView[] = [];
+  for (let after: string | undefined; ; ) {
+    const page = await admin.list(principal, { limit: pageSize, after });
+    if (!page.ok) return page;
+    keys.push(...page.value.keys);
+    if (page.value.nextAfter === null) return ok(keys);
+    after = page.value.nextAfter;
   }
 }
 

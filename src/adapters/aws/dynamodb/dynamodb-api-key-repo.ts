@@ -1,10 +1,12 @@
-import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyRecord } from '../../../domain/keys/api-key';
 import {
   ApiKeyRepoError,
   type ApiKeyRepo,
   type CreateOutcome,
   type FoundKey,
+  type KeyPage,
+  type KeyPageRequest,
   type NewKey,
   type RecordedUse,
   type Reservation,
@@ -29,7 +31,7 @@ import {
 } from './api-key-item';
 import { asPortError, awsErrorName, cancellationCodes, isTransientCancellation } from './aws-error';
 import { str } from './item-fields';
-import { queryAll, sleep } from './read-all';
+import { sleep } from './read-all';
 import { API_KEYS } from './table-design';
 
 export interface DynamoDbApiKeyRepoSettings {
@@ -100,17 +102,37 @@ export class DynamoDbApiKeyRepo implements ApiKeyRepo {
     return asPortError(ApiKeyRepoError, 'reading an API key', async () => (await this.readRecord(id))?.record);
   }
 
-  listByOwner(ownerId: string): Promise<readonly ApiKeyRecord[]> {
+  /**
+   * One page of the `byOwner` index, newest first. The page after a key starts at that key's index position (its
+   * record read for its creation time); DynamoDB may answer short pages, so it reads on until it has one record
+   * more than asked for — or the end — to know whether more follow.
+   */
+  listByOwner(ownerId: string, page: KeyPageRequest): Promise<KeyPage | 'unknown_after'> {
     return asPortError(ApiKeyRepoError, 'listing API keys', async () => {
-      const items = await queryAll(this.client, {
-        TableName: this.tableName,
-        IndexName: API_KEYS.byOwnerIndex,
-        KeyConditionExpression: '#o = :o',
-        ExpressionAttributeNames: { '#o': API_KEYS.ownerId },
-        ExpressionAttributeValues: { ':o': ownerId },
-        ScanIndexForward: false,
-      });
-      return items.filter((i) => i.entity === RECORD_ENTITY).map(fromRecordItem);
+      let start: Record<string, unknown> | undefined;
+      if (page.afterId !== undefined) {
+        const after = (await this.readRecord(page.afterId))?.record;
+        if (!after || after.ownerId !== ownerId) return 'unknown_after';
+        start = { [API_KEYS.pk]: recordPk(after.id), [API_KEYS.ownerId]: ownerId, [API_KEYS.createdAt]: after.createdAt };
+      }
+      const records: ApiKeyRecord[] = [];
+      do {
+        const answer = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: API_KEYS.byOwnerIndex,
+            KeyConditionExpression: '#o = :o',
+            ExpressionAttributeNames: { '#o': API_KEYS.ownerId },
+            ExpressionAttributeValues: { ':o': ownerId },
+            ScanIndexForward: false,
+            Limit: page.limit + 1 - records.length,
+            ExclusiveStartKey: start,
+          }),
+        );
+        records.push(...(answer.Items ?? []).filter((i) => i.entity === RECORD_ENTITY).map(fromRecordItem));
+        start = answer.LastEvaluatedKey;
+      } while (start !== undefined && records.length <= page.limit);
+      return { records: records.slice(0, page.limit), hasMore: records.length > page.limit };
     });
   }
 

@@ -32,4 +32,10 @@ export const rotateKeyBodySchema = z.strictObject({
 
 export const keyIdSchema = z.string().regex(/^key_[0-9a-f]{32}$/, { error: 'must be a key id such as key_0123456789abcdef0123456789abcdef' });
 
+/** `GET /admin/keys?limit=&after=`: the use case checks the range of `limit` and that `after` is the caller's key. */
+export const listKeysQuerySchema = z.strictObject({
+  limit: optional(z.string({ error: 'must be given once' }).regex(/^\d{1,7}$/, { error: 'must be a whole number' }).transform(Number)),
+  after: optional(z.string({ error: 'must be given once' }).pipe(keyIdSchema)),
+});
+
 export const toKeySpecInput = (body: z.infer<typeof createKeyBodySchema>): KeySpecInput => body;

@@ -7,7 +7,7 @@ import { HttpError } from '../../http-error';
 import { idempotencyKeySchema, parseOr400 } from '../../validation';
 import type { ApiRoute } from '../api-routes';
 import { requireAdmin } from './admin-auth';
-import { createKeyBodySchema, keyIdSchema, rotateKeyBodySchema, toKeySpecInput } from './admin-keys-schema';
+import { createKeyBodySchema, keyIdSchema, listKeysQuerySchema, rotateKeyBodySchema, toKeySpecInput } from './admin-keys-schema';
 
 export interface AdminKeyDeps {
   readonly admin: KeyAdministration;
@@ -43,7 +43,10 @@ export function adminKeyRoutes(deps: AdminKeyDeps): readonly ApiRoute[] {
     {
       method: 'GET',
       path: '/admin/keys',
-      route: guarded(async (_request, principal) => ({ status: 200, headers: NO_STORE, body: { keys: await admin.list(principal) } })),
+      route: guarded(async (request, principal) => {
+        const query = parseOr400(listKeysQuerySchema, request.query, 'query');
+        return { status: 200, headers: NO_STORE, body: answer(await admin.list(principal, query)) };
+      }),
     },
     {
       method: 'GET',
