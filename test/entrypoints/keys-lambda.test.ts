@@ -87,13 +87,13 @@ async function invoke(events: readonly unknown[]): Promise<{ results: Result[]; 
 }
 
 let seq = 0;
-function event(method: string, template: string, options: { id?: string; body?: unknown; token?: string; headers?: Record<string, string> } = {}) {
+function event(method: string, template: string, options: { id?: string; body?: unknown; token?: string; headers?: Record<string, string>; query?: string } = {}) {
   const path = template.replace('{id}', options.id ?? '');
   return {
     version: '2.0',
     routeKey: `${method} ${template}`,
     rawPath: path,
-    rawQueryString: '',
+    rawQueryString: options.query ?? '',
     headers: { 'content-type': 'application/json', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...options.headers },
     ...(options.id !== undefined ? { pathParameters: { id: options.id } } : {}),
     requestContext: {
@@ -139,7 +139,7 @@ describe('manage-keys Lambda (bundled, aws profile, admin token from SSM)', () =
     for (const secret of [created.key, rotated.key]) expect(JSON.stringify(items.Items).includes(secret)).toBe(false);
   }, 60_000);
 
-  it('a create retried with its Idempotency-Key, in another cold start: 200 replayed, no value, one key in the table', async () => {
+  it('a create retried with its Idempotency-Key, in another cold start: 200 replayed, no value, one key in the table; the list pages', async () => {
     const idem = { 'idempotency-key': `lambda-idem-${process.pid}` };
     const first = await invoke([event('POST', '/admin/keys', { token: ADMIN_TOKEN, body: { name: 'idempotent from lambda' }, headers: idem })]);
     expect(first.results[0]?.statusCode).toBe(201);
@@ -148,8 +148,12 @@ describe('manage-keys Lambda (bundled, aws profile, admin token from SSM)', () =
       event('POST', '/admin/keys', { token: ADMIN_TOKEN, body: { name: 'idempotent from lambda' }, headers: idem }),
       event('POST', '/admin/keys', { token: ADMIN_TOKEN, body: { name: 'another request' }, headers: idem }),
       event('POST', '/admin/keys', { token: ADMIN_TOKEN, body: { name: 'x' }, headers: { 'idempotency-key': 'two words' } }),
+      event('GET', '/admin/keys', { token: ADMIN_TOKEN, query: 'limit=1' }),
+      event('GET', '/admin/keys', { token: ADMIN_TOKEN, query: 'limit=0' }),
     ]);
-    expect(retried.results.map((r) => r.statusCode)).toEqual([200, 409, 400]);
+    expect(retried.results.map((r) => r.statusCode)).toEqual([200, 409, 400, 200, 400]);
+    // The newest key first, one a page, more to follow.
+    expect(body(retried.results[3])).toMatchObject({ keys: [{ id: made.id }], hasMore: true, nextAfter: made.id });
     expect(body(retried.results[0])).toMatchObject({ id: made.id, replayed: true });
     expect(retried.results[0]?.body.includes(made.key)).toBe(false);
     expect(retried.results[0]?.headers['Idempotent-Replayed'] ?? retried.results[0]?.headers['idempotent-replayed']).toBe('true');
