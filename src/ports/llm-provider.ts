@@ -59,7 +59,12 @@ export interface LlmProvider {
 /** Which provider serves each catalog model key. */
 export type ModelProviders = ReadonlyMap<string, LlmProvider>;
 
-export type LlmErrorKind = 'rate-limited' | 'timeout' | 'unavailable' | 'invalid-request' | 'auth' | 'invalid-response';
+/**
+ * `model-unavailable`: the vendor does not serve the model id we sent (HTTP 404) — a retired id, or one this
+ * account or endpoint cannot use. Not the caller's fault and not transient: an operator moves the model
+ * (`MODEL_OVERRIDES`, ADR 0023); retrying changes nothing.
+ */
+export type LlmErrorKind = 'rate-limited' | 'timeout' | 'unavailable' | 'invalid-request' | 'model-unavailable' | 'auth' | 'invalid-response';
 
 const RETRYABLE: ReadonlySet<LlmErrorKind> = new Set(['rate-limited', 'timeout', 'unavailable']);
 

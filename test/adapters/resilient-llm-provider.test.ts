@@ -78,7 +78,28 @@ describe('ResilientLlmProvider', () => {
     expect(inner.calls).toBe(3);
   });
 
-  it.each(['invalid-request', 'auth'] as const)('does not retry %s', async (kind) => {
+  it('a model the vendor does not serve: not retried, not held against the circuit, one alert a minute per model', async () => {
+    const alerts: unknown[] = [];
+    const logger: Logger = { ...quiet, error: (message, fields) => alerts.push({ message, ...fields }) };
+    let now = 1_000_000;
+    const clock = { now: () => now, monotonicMs: () => now };
+    const inner = new ScriptedProvider([{ fail: 'model-unavailable' }]);
+    const provider = new ResilientLlmProvider(inner, settings({ maxAttempts: 3, circuitThreshold: 2 }), clock, new SeededRandomSource(7), logger);
+    for (let i = 0; i < 5; i++) expect((await failure(provider.generate(req()))).kind).toBe('model-unavailable');
+    expect(inner.calls).toBe(5);
+    expect(provider.isAvailable()).toBe(true);
+    expect(alerts).toEqual([{ message: 'provider does not serve this model', alert: 'provider_model_unavailable', provider: 'scripted', model: 'm', status: undefined }]);
+    await failure(collect(provider.stream({ ...req(), model: 'other' })));
+    expect(alerts).toHaveLength(2);
+    now += 60_000;
+    await failure(provider.generate(req()));
+    expect(alerts).toHaveLength(3);
+    // The vendor still serves its other models: the circuit stayed closed.
+    inner.rescript([{ ok: 'served' }]);
+    await expect(provider.generate(req())).resolves.toMatchObject({ text: 'served' });
+  });
+
+  it.each(['invalid-request', 'auth', 'model-unavailable'] as const)('does not retry %s', async (kind) => {
     const inner = new ScriptedProvider([{ fail: kind }, { ok: 'never' }]);
     expect((await failure(wrap(inner).generate(req()))).kind).toBe(kind);
     expect(inner.calls).toBe(1);

@@ -276,6 +276,32 @@ describe('upstream failures', () => {
     expect(gw.openai.requests).toHaveLength(1);
   });
 
+  it('404 model_not_found when the vendor no longer serves the model (a retired id): not retried, an alert, the vendor’s other models unharmed', async () => {
+    await start();
+    const sonnet = (stream = false) =>
+      rawRequest(`${gw.url}/v1/chat/completions`, {
+        body: JSON.stringify({ model: 'sonnet', messages: ask, stream }),
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      });
+    for (let i = 0; i < 3; i++) gw.anthropic.script({ kind: 'status', status: 404, body: { type: 'error', error: { type: 'not_found_error', message: 'model: claude-sonnet-4-5' } } });
+    const error = expectOpenAiError(await sonnet(), 404, 'model_not_found');
+    expect(error).toMatchObject({ param: 'model' });
+    expect(String(error.message)).toMatch(/`sonnet` is not served by its provider \(anthropic\).*retired/);
+    expectOpenAiError(await sonnet(true), 404, 'model_not_found');
+    expectOpenAiError(await sonnet(), 404, 'model_not_found');
+    expect(gw.anthropic.requests).toHaveLength(3);
+    const alerts = gw.harness.logs.filter((l) => l.fields?.alert === 'provider_model_unavailable');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ level: 'error', fields: { provider: 'anthropic', model: 'claude-sonnet-4-5', status: 404 } });
+    // The circuit is the vendor's: haiku still goes through.
+    gw.anthropic.script({ kind: 'ok', text: 'Haiku stands.', usage: { inputTokens: 5, outputTokens: 2 } });
+    const haiku = await rawRequest(`${gw.url}/v1/chat/completions`, {
+      body: JSON.stringify({ model: 'haiku', messages: ask }),
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    });
+    expect(haiku.status).toBe(200);
+  });
+
   it('502 upstream_auth for a 401 on our provider key, logged as an alert (FAULTS #3)', async () => {
     await start();
     gw.openai.script({ kind: 'status', status: 401 });

@@ -177,6 +177,7 @@ describeVendorFaults({
     [503, 'unavailable'],
     [529, 'unavailable'],
     [400, 'invalid-request'],
+    [404, 'model-unavailable'],
     [401, 'auth'],
     [403, 'auth'],
   ],

@@ -137,6 +137,7 @@ describe('BedrockLlmProvider region failover', () => {
   it.each([
     ['400 ValidationException', { kind: 'status', status: 400, errorType: 'ValidationException' }, 'invalid-request'],
     ['403 AccessDeniedException', { kind: 'status', status: 403, errorType: 'AccessDeniedException' }, 'auth'],
+    ['404 ResourceNotFoundException', { kind: 'status', status: 404, errorType: 'ResourceNotFoundException' }, 'model-unavailable'],
     ['a malformed body', { kind: 'malformed' }, 'invalid-response'],
     ['408 ModelTimeoutException', { kind: 'status', status: 408, errorType: 'ModelTimeoutException' }, 'timeout'],
   ] as const)('does not fail over on %s, nor cool the region', async (_, behaviour, kind) => {

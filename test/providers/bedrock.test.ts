@@ -173,7 +173,7 @@ describe('error mapping (one region)', () => {
     ['424 ModelErrorException', 'unavailable', { kind: 'status', status: 424, errorType: 'ModelErrorException' }],
     ['502 without a type', 'unavailable', { kind: 'status', status: 502 }],
     ['400 ValidationException', 'invalid-request', { kind: 'status', status: 400, errorType: 'ValidationException' }],
-    ['404 ResourceNotFoundException', 'invalid-request', { kind: 'status', status: 404, errorType: 'ResourceNotFoundException' }],
+    ['404 ResourceNotFoundException', 'model-unavailable', { kind: 'status', status: 404, errorType: 'ResourceNotFoundException' }],
     ['403 AccessDeniedException', 'auth', { kind: 'status', status: 403, errorType: 'AccessDeniedException' }],
     ['403 UnrecognizedClientException', 'auth', { kind: 'status', status: 403, errorType: 'UnrecognizedClientException' }],
     ['401 without a type', 'auth', { kind: 'status', status: 401 }],

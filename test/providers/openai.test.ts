@@ -182,6 +182,7 @@ describeVendorFaults({
     [500, 'unavailable'],
     [503, 'unavailable'],
     [400, 'invalid-request'],
+    [404, 'model-unavailable'],
     [401, 'auth'],
     [403, 'auth'],
   ],

@@ -32,6 +32,8 @@ export const DEFAULT_RESILIENCE: ResilienceSettings = {
   defaultTimeoutMs: 20_000,
 };
 
+const MODEL_ALERT_INTERVAL_MS = 60_000;
+
 /** Failures that say the provider is unwell; a bad request or bad credentials say nothing about its health. */
 const countsAgainstCircuit = (e: unknown): boolean =>
   e instanceof LlmProviderError && (e.isRetryable || e.kind === 'invalid-response');
@@ -47,6 +49,7 @@ export class ResilientLlmProvider implements LlmProvider {
   private readonly circuit: CircuitBreakerPolicy;
   private budget: RetryBudget;
   private openedAt = 0;
+  private readonly modelAlerts = new Map<string, number>();
 
   constructor(
     private readonly inner: LlmProvider,
@@ -88,9 +91,9 @@ export class ResilientLlmProvider implements LlmProvider {
         return await this.attempt(request, deadline, (signal) => this.inner.generate({ ...request, signal }));
       } catch (error) {
         const delay = this.retryDelay(error, attempt, deadline, request.signal);
-        if (delay === undefined) throw this.final(error, deadline);
+        if (delay === undefined) throw this.final(error, deadline, request.model);
         await sleep(delay, undefined, request.signal ? { signal: request.signal } : undefined).catch(() => {
-          throw this.final(error, deadline);
+          throw this.final(error, deadline, request.model);
         });
       }
     }
@@ -124,9 +127,9 @@ export class ResilientLlmProvider implements LlmProvider {
         const mapped = toProviderError(error instanceof CallerGaveUp ? error.original : error, this.name, signal);
         if (started) throw mapped;
         const delay = this.retryDelay(mapped, attempt, deadline, request.signal);
-        if (delay === undefined) throw this.final(mapped, deadline);
+        if (delay === undefined) throw this.final(mapped, deadline, request.model);
         await sleep(delay, undefined, request.signal ? { signal: request.signal } : undefined).catch(() => {
-          throw this.final(mapped, deadline);
+          throw this.final(mapped, deadline, request.model);
         });
       } finally {
         // A consumer that stopped early (or a failed attempt) lets go of the provider's stream, and of the timer.
@@ -147,6 +150,18 @@ export class ResilientLlmProvider implements LlmProvider {
     }
   }
 
+  /**
+   * The vendor does not serve a model id we send: only an operator can fix that (ADR 0023), so it is an alert —
+   * once a minute per model, however many calls fail meanwhile.
+   */
+  private alertModelUnavailable(model: string, status: number | undefined): void {
+    const now = this.clock.monotonicMs();
+    const last = this.modelAlerts.get(model);
+    if (last !== undefined && now - last < MODEL_ALERT_INTERVAL_MS) return;
+    this.modelAlerts.set(model, now);
+    this.logger.error('provider does not serve this model', { alert: 'provider_model_unavailable', provider: this.name, model: model.slice(0, 128), status });
+  }
+
   private attemptSignal(caller: AbortSignal | undefined, deadline: number): AttemptSignal {
     return attemptSignal(caller, Math.max(1, Math.floor(deadline - this.clock.monotonicMs())));
   }
@@ -164,8 +179,9 @@ export class ResilientLlmProvider implements LlmProvider {
     return delay;
   }
 
-  private final(error: unknown, deadline: number): LlmProviderError {
+  private final(error: unknown, deadline: number, model: string): LlmProviderError {
     const mapped = toProviderError(error, this.name, undefined);
+    if (mapped.kind === 'model-unavailable') this.alertModelUnavailable(model, mapped.details.status);
     if (mapped.kind === 'timeout' && this.clock.monotonicMs() >= deadline) {
       return new LlmProviderError('timeout', `${this.name} did not answer before the deadline`, { provider: this.name, cause: mapped });
     }

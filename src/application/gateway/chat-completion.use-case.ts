@@ -161,7 +161,7 @@ export class ChatCompletionUseCase {
       return this.fail(call, reservation, { code: 'client_closed', param: undefined, message: 'The client closed the connection.' });
     }
     if (error.kind === 'auth') this.logger.error('provider refused our credentials', { alert: 'provider_auth', provider: error.details.provider, status: error.details.status });
-    return this.fail(call, reservation, upstreamFailure(error, error.details.provider));
+    return this.fail(call, reservation, upstreamFailure(error, error.details.provider, call.prepared.spec.key));
   }
 
   private async fail(call: Call, reservation: BudgetReservation | undefined, failure: GatewayFailure): Promise<Result<never, GatewayFailure>> {

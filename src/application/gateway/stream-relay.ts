@@ -66,7 +66,7 @@ export async function* relayStream(
     }
     if (!isProviderError(error)) ctx.logFailure(error);
     const failure: GatewayFailure = isProviderError(error)
-      ? upstreamFailure(error, error.details.provider)
+      ? upstreamFailure(error, error.details.provider, ctx.spec.key)
       : { code: 'upstream_unavailable', param: undefined, message: 'The stream failed on our side; the request id identifies it in our logs.' };
     errorCode = failure.code;
     yield { type: 'error', failure };

@@ -11,6 +11,7 @@ const STREAM_ERROR_KINDS: ReadonlyMap<string, LlmErrorKind> = new Map([
   ['timeout_error', 'timeout'],
   ['invalid_request_error', 'invalid-request'],
   ['request_too_large', 'invalid-request'],
+  ['not_found_error', 'model-unavailable'],
   ['authentication_error', 'auth'],
   ['permission_error', 'auth'],
 ]);

@@ -15,7 +15,7 @@ const KIND_BY_EXCEPTION: Readonly<Record<string, LlmErrorKind>> = {
   ModelErrorException: 'unavailable',
   ModelStreamErrorException: 'unavailable',
   ValidationException: 'invalid-request',
-  ResourceNotFoundException: 'invalid-request',
+  ResourceNotFoundException: 'model-unavailable', // an unknown model id, or one past its end of life
   ConflictException: 'invalid-request',
   AccessDeniedException: 'auth',
   UnrecognizedClientException: 'auth',

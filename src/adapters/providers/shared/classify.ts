@@ -6,6 +6,7 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMED
 /** The class of an HTTP status, as every provider adapter sees it. */
 export function kindOfStatus(status: number): LlmErrorKind {
   if (status === 401 || status === 403) return 'auth';
+  if (status === 404) return 'model-unavailable';
   if (status === 408) return 'timeout';
   if (status === 429) return 'rate-limited';
   if (status >= 500) return 'unavailable';
