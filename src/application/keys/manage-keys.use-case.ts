@@ -75,8 +75,8 @@ export class ManageKeysUseCase implements KeyAdministration {
       if (outcome === 'id_taken') {
         // A racing retry with the same Idempotency-Key stored it first; a random id is never taken.
         const earlier = requestFingerprint === undefined ? undefined : await this.repo.get(id);
-        if (earlier && requestFingerprint !== undefined) return this.replayCreate(principal, earlier, requestFingerprint);
-        throw new KeyDrawError(`key id ${id} is taken`);
+        if (!earlier || requestFingerprint === undefined) throw new KeyDrawError(`key id ${id} is taken`);
+        return this.replayCreate(principal, earlier, requestFingerprint);
       }
       this.logger.warn('api key hash collision on create; drawing again', { keyId: id, draw });
     }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { IDEMPOTENCY_KEY } from '../../domain/shared/idempotency-key';
 
 /** A command line the CLI understood; anything else is a `UsageError` (exit code 2). */
 export type KeysCommand =
@@ -157,7 +158,7 @@ function decimal(text: string | undefined, flag: string): number | undefined {
 /** As the admin API's Idempotency-Key header: 1–128 visible ASCII characters. */
 function idempotency(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
-  if (!/^[\x21-\x7e]{1,128}$/.test(text)) throw new UsageError('--idempotency-key must be 1–128 visible ASCII characters (a UUID is best)');
+  if (!IDEMPOTENCY_KEY.test(text)) throw new UsageError('--idempotency-key must be 1–128 visible ASCII characters (a UUID is best)');
   return text;
 }
 

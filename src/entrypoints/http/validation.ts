@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { IDEMPOTENCY_KEY } from '../../domain/shared/idempotency-key';
+import type { HttpRequest } from './core/http-types';
 import { HttpError } from './http-error';
 
 /** Text that is safe to store and show: well-formed UTF-16, no NUL, no control characters but \t \n \r. */
@@ -23,9 +25,13 @@ export const feedbackBodySchema = z.object({
   originalLlmTime: durationMs.nullable().optional().transform((v) => v ?? null),
 });
 
-export const idempotencyKeySchema = z
-  .string()
-  .regex(/^[\x21-\x7e]{1,128}$/, { error: 'Idempotency-Key must be 1–128 visible ASCII characters' });
+export const idempotencyKeySchema = z.string().regex(IDEMPOTENCY_KEY, { error: 'Idempotency-Key must be 1–128 visible ASCII characters' });
+
+/** The request's optional `Idempotency-Key` header, or a 400 naming it. */
+export const idempotencyKeyOf = (request: HttpRequest): string | undefined => {
+  const raw = request.headers['idempotency-key'];
+  return raw === undefined ? undefined : parseOr400(idempotencyKeySchema, raw, 'Idempotency-Key header');
+};
 
 /** A query time: epoch milliseconds or an ISO-8601 date-time, as epoch ms. */
 export const timeParam = z

@@ -2,14 +2,13 @@ import type { SubmitFeedbackUseCase } from '../../../application/submit-feedback
 import { readJsonBody } from '../core/json-body';
 import type { Route } from '../core/http-types';
 import { HttpError } from '../http-error';
-import { feedbackBodySchema, idempotencyKeySchema, parseOr400 } from '../validation';
+import { feedbackBodySchema, idempotencyKeyOf, parseOr400 } from '../validation';
 
 export const feedbackRoute =
   (submitFeedback: SubmitFeedbackUseCase, bodyLimitBytes: number): Route =>
   async (request) => {
     const body = parseOr400(feedbackBodySchema, readJsonBody(request, bodyLimitBytes), 'feedback body');
-    const rawKey = request.headers['idempotency-key'];
-    const idempotencyKey = rawKey === undefined ? undefined : parseOr400(idempotencyKeySchema, rawKey, 'Idempotency-Key header');
+    const idempotencyKey = idempotencyKeyOf(request);
     const result = await submitFeedback.execute({ body, idempotencyKey, clientId: request.clientIp });
     if (!result.ok) {
       const e = result.error;

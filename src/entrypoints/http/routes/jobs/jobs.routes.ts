@@ -5,7 +5,7 @@ import type { JobSummary } from '../../../../domain/jobs/summary';
 import { readJsonBody } from '../../core/json-body';
 import type { HttpResponse, Route } from '../../core/http-types';
 import { HttpError } from '../../http-error';
-import { idempotencyKeySchema, parseOr400 } from '../../validation';
+import { idempotencyKeyOf, parseOr400 } from '../../validation';
 import type { ApiRoute } from '../api-routes';
 import { jobBodySchema, jobIdSchema } from './job-schemas';
 
@@ -27,8 +27,7 @@ export const submitJobRoute =
   (submitJob: SubmitJobUseCase, bodyLimitBytes: number): Route =>
   async (request) => {
     const body = parseOr400(jobBodySchema, readJsonBody(request, bodyLimitBytes), 'job');
-    const rawKey = request.headers['idempotency-key'];
-    const idempotencyKey = rawKey === undefined ? undefined : parseOr400(idempotencyKeySchema, rawKey, 'Idempotency-Key header');
+    const idempotencyKey = idempotencyKeyOf(request);
     const result = await submitJob.execute({ type: body.type, count: body.count, models: body.models, services: body.services, idempotencyKey });
     if (!result.ok) {
       const e = result.error;

@@ -4,7 +4,7 @@ import type { Result } from '../../../../domain/shared/result';
 import { readJsonBody } from '../../core/json-body';
 import type { HttpRequest, HttpResponse, Route } from '../../core/http-types';
 import { HttpError } from '../../http-error';
-import { idempotencyKeySchema, parseOr400 } from '../../validation';
+import { idempotencyKeyOf, parseOr400 } from '../../validation';
 import type { ApiRoute } from '../api-routes';
 import { requireAdmin } from './admin-auth';
 import { createKeyBodySchema, keyIdSchema, listKeysQuerySchema, rotateKeyBodySchema, toKeySpecInput } from './admin-keys-schema';
@@ -31,8 +31,7 @@ export function adminKeyRoutes(deps: AdminKeyDeps): readonly ApiRoute[] {
       path: '/admin/keys',
       route: guarded(async (request, principal) => {
         const body = parseOr400(createKeyBodySchema, readJsonBody(request, deps.bodyLimitBytes), 'key');
-        const rawKey = request.headers['idempotency-key'];
-        const idempotencyKey = rawKey === undefined ? undefined : parseOr400(idempotencyKeySchema, rawKey, 'Idempotency-Key header');
+        const idempotencyKey = idempotencyKeyOf(request);
         const created = answer(await admin.create(principal, toKeySpecInput(body), { idempotencyKey }));
         const location = { Location: `/admin/keys/${created.id}` };
         // A retry with the same Idempotency-Key: the key the first request made, without its value (never stored).
