@@ -7,6 +7,7 @@ describe('local configuration', () => {
     expect(config.BEDROCK_REGIONS).toEqual(['us-east-1', 'us-west-2', 'ap-northeast-1']);
     expect(config.OPENAI_BASE_URL).toBeUndefined();
     expect(config.SECRETS_SOURCE).toBe('env');
+    expect(config.JOBS_SAYINGS_PER_CLIENT_HOUR).toBe(2_000);
   });
 
   it('reads values and ignores unrelated variables', () => {
@@ -24,13 +25,14 @@ describe('local configuration', () => {
       loadLocalConfig({
         PORT: 'eighty', LOG_LEVEL: 'loud', OPENAI_BASE_URL: 'http://localhost:8000', BEDROCK_REGIONS: 'moon-base',
         OFFLINE_MIN_LATENCY_MS: '900', OFFLINE_MAX_LATENCY_MS: '100', ANTHROPIC_BASE_URL: 'ftp://x',
+        JOBS_SAYINGS_PER_CLIENT_HOUR: '999',
       });
     } catch (error) {
       caught = error;
     }
     expect(caught).toBeInstanceOf(ConfigError);
     const message = (caught as Error).message;
-    for (const name of ['PORT', 'LOG_LEVEL', 'OPENAI_BASE_URL', 'BEDROCK_REGIONS', 'ANTHROPIC_BASE_URL']) expect(message).toContain(name);
+    for (const name of ['PORT', 'LOG_LEVEL', 'OPENAI_BASE_URL', 'BEDROCK_REGIONS', 'ANTHROPIC_BASE_URL', 'JOBS_SAYINGS_PER_CLIENT_HOUR']) expect(message).toContain(name);
     expect(message).toContain('must end with /v1');
   });
 

@@ -1,4 +1,5 @@
 import { InMemoryJobQueue } from '../../src/adapters/memory/in-memory-job-queue';
+import { InMemoryRateLimiter } from '../../src/adapters/memory/in-memory-rate-limiter';
 import { InMemoryJobRepo } from '../../src/adapters/memory/in-memory-job-repo';
 import { InMemoryMetricsSink } from '../../src/adapters/memory/in-memory-metrics-sink';
 import { InMemorySayingRepo } from '../../src/adapters/memory/in-memory-saying-repo';
@@ -31,7 +32,7 @@ function setup() {
   const sayings = new InMemorySayingRepo(state);
   const ledger = new InMemoryUsageLedger(state);
   const queue = new InMemoryJobQueue({ clock, random, visibilityTimeoutMs: 30_000, maxReceiveCount: 5 });
-  const submit = new SubmitJobUseCase(models, AWS_SERVICES, new ServicePicker(AWS_SERVICES, 24, random), repo, queue, silentLogger, clock, random, { ttlMs: 86_400_000 });
+  const submit = new SubmitJobUseCase(models, AWS_SERVICES, new ServicePicker(AWS_SERVICES, 24, random), repo, queue, silentLogger, clock, random, new InMemoryRateLimiter(clock), { ttlMs: 86_400_000, sayingsPerClientHour: 2_000 });
   const policy = { baseMs: 1_000, capMs: 60_000, maxReceiveCount: 5 };
   const processor = (over: { sayings?: SayingRepo; repo?: InMemoryJobRepo } = {}) =>
     new JobItemProcessor(

@@ -199,6 +199,29 @@ describe('POST /jobs and GET /jobs/{id} on the local server (in-memory queue, in
   });
 });
 
+describe("POST /jobs: a client's hourly allowance of sayings", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ env: { JOBS_SAYINGS_PER_CLIENT_HOUR: '1000', OFFLINE_MIN_LATENCY_MS: '0', OFFLINE_MAX_LATENCY_MS: '0' } });
+  });
+  afterAll(() => h.close());
+
+  it('a job past the allowance → 429 rate_limited with Retry-After, and no job; a keyed retry of an accepted job still answers', async () => {
+    const first = await h.http.post('/jobs').set('Idempotency-Key', 'allowance-1').send({ type: 'generate', count: 995, models: ['haiku'] }).expect(202);
+    const over = await h.http.post('/jobs').send({ type: 'generate', count: 10, models: ['haiku'] }).expect(429);
+    expectError(over.body, 'rate_limited');
+    expect(over.body.error.message).toContain('1000 sayings an hour');
+    expect(over.body.error.message).toContain('this job asks for 10');
+    // 10 sayings at 1,000 an hour, less the 5 still left: 5 × 3.6 s = 18 s, less what refilled between the two requests.
+    expect(Number(over.headers['retry-after'])).toBeGreaterThanOrEqual(15);
+    expect(Number(over.headers['retry-after'])).toBeLessThanOrEqual(18);
+    expect(over.headers.location).toBeUndefined();
+    const replay = await h.http.post('/jobs').set('Idempotency-Key', 'allowance-1').send({ type: 'generate', count: 995, models: ['haiku'] }).expect(202);
+    expect(replay.body).toMatchObject({ jobId: first.body.jobId, replayed: true });
+    await h.http.post('/jobs').send({ type: 'generate', count: 5, models: ['haiku'] }).expect(202);
+  });
+});
+
 describe('GET / on the local server', () => {
   it('lists the jobs endpoints with the others', async () => {
     const h = await startHarness();

@@ -1,5 +1,6 @@
 import { InMemoryJobQueue } from '../../src/adapters/memory/in-memory-job-queue';
 import { InMemoryJobRepo } from '../../src/adapters/memory/in-memory-job-repo';
+import { InMemoryRateLimiter } from '../../src/adapters/memory/in-memory-rate-limiter';
 import { MemoryState } from '../../src/adapters/memory/memory-state';
 import { CryptoRandomSource } from '../../src/adapters/system/crypto-random-source';
 import { QUEUE_GRACE_MS, SubmitJobUseCase, type SubmitJobInput } from '../../src/application/jobs/submit-job.use-case';
@@ -15,7 +16,7 @@ import { SwitchableProvider } from './support';
  * A submission with an Idempotency-Key whose job never reached the queue — the queue refused it (the client got a
  * 503 and retries) or the process died between storing and queueing — is queued by the retry, exactly once.
  */
-function setup() {
+function setup({ sayingsPerClientHour = 2_000 } = {}) {
   const clock = new ManualClock();
   const random = new CryptoRandomSource();
   const catalog = buildCatalog();
@@ -32,7 +33,10 @@ function setup() {
       return inner.send(messages);
     },
   } as unknown as JobQueue;
-  const submit = new SubmitJobUseCase(models, AWS_SERVICES, new ServicePicker(AWS_SERVICES, 24, random), repo, queue, silentLogger, clock, random, { ttlMs: 86_400_000 });
+  const submit = new SubmitJobUseCase(models, AWS_SERVICES, new ServicePicker(AWS_SERVICES, 24, random), repo, queue, silentLogger, clock, random, new InMemoryRateLimiter(clock), {
+    ttlMs: 86_400_000,
+    sayingsPerClientHour,
+  });
   return { clock, repo, submit, sent, setDown: (v: boolean) => (down = v) };
 }
 
@@ -93,5 +97,40 @@ describe('SubmitJobUseCase with an Idempotency-Key', () => {
     const t = setup();
     t.setDown(true);
     await expect(t.submit.execute(request(undefined))).resolves.toMatchObject({ ok: false, error: { code: 'queue_unavailable' } });
+  });
+});
+
+describe("SubmitJobUseCase: a client's hourly allowance of sayings", () => {
+  const asking = (count: number, clientId: string | undefined, key?: string): SubmitJobInput => ({ type: 'generate', count, models: ['haiku'], services: ['s3'], idempotencyKey: key, clientId });
+
+  it('takes every saying a new job asks for, refuses the job that would pass the allowance, and refills over the hour', async () => {
+    const t = setup({ sayingsPerClientHour: 1_000 });
+    await expect(t.submit.execute(asking(600, '203.0.113.7'))).resolves.toMatchObject({ ok: true });
+    const refused = await t.submit.execute(asking(500, '203.0.113.7'));
+    expect(refused).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+    if (refused.ok || refused.error.code !== 'rate_limited') throw new Error('expected rate_limited');
+    expect(refused.error.message).toBe('This client may ask for 1000 sayings an hour over all its jobs, and 400 are left; this job asks for 500. Try again later or ask for fewer.');
+    // 100 more sayings come back in 6 minutes (1,000 an hour).
+    expect(refused.error.retryAfterMs).toBe(360_000);
+    expect(t.sent.length).toBe(200);
+    // Nothing of the refused job was stored or queued; a smaller one still fits, and another client is apart.
+    await expect(t.submit.execute(asking(400, '203.0.113.7'))).resolves.toMatchObject({ ok: true });
+    await expect(t.submit.execute(asking(1_000, '198.51.100.2'))).resolves.toMatchObject({ ok: true });
+    t.clock.advance(360_000);
+    await expect(t.submit.execute(asking(100, '203.0.113.7'))).resolves.toMatchObject({ ok: true });
+    await expect(t.submit.execute(asking(1, '203.0.113.7'))).resolves.toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+  });
+
+  it('a replayed submission takes nothing; a submission without a client (operator tools) is not counted', async () => {
+    const t = setup({ sayingsPerClientHour: 1_000 });
+    const first = await t.submit.execute(asking(900, '203.0.113.7', 'k-allowance'));
+    for (let i = 0; i < 5; i++) await expect(t.submit.execute(asking(900, '203.0.113.7', 'k-allowance'))).resolves.toMatchObject({ ok: true, value: { replayed: true } });
+    expect(first.ok && first.value.replayed).toBe(false);
+    await expect(t.submit.execute(asking(100, '203.0.113.7'))).resolves.toMatchObject({ ok: true });
+    for (let i = 0; i < 3; i++) await expect(t.submit.execute(asking(1_000, undefined))).resolves.toMatchObject({ ok: true });
+  });
+
+  it('refuses an allowance smaller than the largest job, which could never be submitted', () => {
+    expect(() => setup({ sayingsPerClientHour: 999 })).toThrow('sayingsPerClientHour must be at least 1000, the largest job');
   });
 });

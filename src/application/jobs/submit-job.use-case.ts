@@ -9,6 +9,7 @@ import type { JobQueue } from '../../ports/job-queue';
 import type { JobRepo } from '../../ports/job-repo';
 import type { Logger } from '../../ports/logger';
 import type { RandomSource } from '../../ports/random-source';
+import type { RateLimiter } from '../../ports/rate-limiter';
 import type { ModelDirectory } from '../sayings/models';
 import type { ServicePicker } from '../sayings/service-picker';
 import { describeError } from '../sayings/pool-builder';
@@ -21,6 +22,11 @@ export interface SubmitJobInput {
   readonly services: readonly string[] | undefined;
   /** From the `Idempotency-Key` header: a retry with the same key and body gets the first attempt's job. */
   readonly idempotencyKey?: string | undefined;
+  /**
+   * Who asked (the client address the door trusts, ADR 0022): a new job takes the sayings it asks for from this
+   * client's hourly allowance. Undefined for an operator's own tools, which nobody outside can reach.
+   */
+  readonly clientId?: string | undefined;
 }
 
 export interface SubmittedJob {
@@ -34,12 +40,20 @@ export type SubmitJobError =
   | { readonly code: 'unknown_service'; readonly message: string; readonly values: readonly string[] }
   | { readonly code: 'invalid_job'; readonly message: string }
   | { readonly code: 'queue_unavailable'; readonly message: string }
-  | { readonly code: 'idempotency_key_reused'; readonly message: string };
+  | { readonly code: 'idempotency_key_reused'; readonly message: string }
+  | { readonly code: 'rate_limited'; readonly message: string; readonly retryAfterMs: number };
 
 export interface SubmitJobSettings {
   /** How long a job and its results are kept. */
   readonly ttlMs: number;
+  /**
+   * Sayings (model calls) one client may ask for an hour, over all its jobs; at least JOB_LIMITS.maxCount, so the
+   * largest job fits a full allowance. Anyone can reach `POST /jobs`, and each saying costs money.
+   */
+  readonly sayingsPerClientHour: number;
 }
+
+const HOUR_MS = 3_600_000;
 
 /**
  * `POST /jobs`: validates the request against the catalog, fixes every item (model and services) up front,
@@ -62,8 +76,10 @@ export class SubmitJobUseCase {
     private readonly logger: Logger,
     private readonly clock: Clock,
     private readonly random: RandomSource,
+    private readonly limiter: RateLimiter,
     private readonly settings: SubmitJobSettings,
   ) {
+    if (settings.sayingsPerClientHour < JOB_LIMITS.maxCount) throw new Error(`sayingsPerClientHour must be at least ${JOB_LIMITS.maxCount}, the largest job`);
     this.servicesById = new Map(services.map((s) => [s.id, s]));
   }
 
@@ -75,6 +91,15 @@ export class SubmitJobUseCase {
     if (requestFingerprint !== undefined) {
       const earlier = await this.repo.get(id);
       if (earlier) return this.replay(earlier, requestFingerprint);
+    }
+    // A replay (above) costs nothing more, so it takes nothing; a new job takes every saying it asks for.
+    const allowance = input.clientId === undefined ? undefined : await this.limiter.take(`jobs:${input.clientId}`, { limit: this.settings.sayingsPerClientHour, windowMs: HOUR_MS }, request.value.count);
+    if (allowance && !allowance.allowed) {
+      return err({
+        code: 'rate_limited',
+        retryAfterMs: allowance.retryAfterMs,
+        message: `This client may ask for ${this.settings.sayingsPerClientHour} sayings an hour over all its jobs, and ${allowance.remaining} are left; this job asks for ${request.value.count}. Try again later or ask for fewer.`,
+      });
     }
     const now = this.clock.now();
     const plans = planItems(request.value);

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { JOB_LIMITS } from '../../domain/jobs/job';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -21,6 +22,8 @@ export const jobsSharedShape = {
   JOBS_WORKER_CONCURRENCY: int(1, 64).default(4),
   JOBS_POLL_WAIT_MS: int(0, 20_000).default(1_000),
   JOBS_TTL_DAYS: int(1, 365).default(7),
+  /** Sayings one client may ask for an hour over all its jobs (`POST /jobs` is public; each saying is a model call). */
+  JOBS_SAYINGS_PER_CLIENT_HOUR: int(JOB_LIMITS.maxCount, 100_000_000).default(2_000),
   /** SQS queue and dead-letter queue (JOBS_QUEUE=sqs). */
   JOBS_QUEUE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   JOBS_DLQ_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
@@ -44,6 +47,7 @@ export interface JobsSettings {
   readonly JOBS_WORKER_CONCURRENCY: number;
   readonly JOBS_POLL_WAIT_MS: number;
   readonly JOBS_TTL_DAYS: number;
+  readonly JOBS_SAYINGS_PER_CLIENT_HOUR: number;
   readonly JOBS_QUEUE_URL?: string | undefined;
   readonly JOBS_DLQ_URL?: string | undefined;
   readonly JOBS_DLQ_ARN?: string | undefined;

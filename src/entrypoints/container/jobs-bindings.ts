@@ -74,8 +74,9 @@ export function createJobQueue(
 function bindJobUseCases(c: Container, config: AppConfig): void {
   c.bind(T.SubmitJob).toDynamicValue(
     ({ get }) =>
-      new SubmitJobUseCase(get(T.ModelDirectory), get(T.Services), get(T.ServicePicker), get(T.JobRepo), get(T.JobQueue), get(T.Logger), get(T.Clock), get(T.Random), {
+      new SubmitJobUseCase(get(T.ModelDirectory), get(T.Services), get(T.ServicePicker), get(T.JobRepo), get(T.JobQueue), get(T.Logger), get(T.Clock), get(T.Random), get(T.RateLimiter), {
         ttlMs: config.JOBS_TTL_DAYS * DAY_MS,
+        sayingsPerClientHour: config.JOBS_SAYINGS_PER_CLIENT_HOUR,
       }),
   );
   c.bind(T.GetJob).toDynamicValue(({ get }) => new GetJobUseCase(get(T.JobRepo)));

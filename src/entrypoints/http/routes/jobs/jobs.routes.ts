@@ -28,11 +28,12 @@ export const submitJobRoute =
   async (request) => {
     const body = parseOr400(jobBodySchema, readJsonBody(request, bodyLimitBytes), 'job');
     const idempotencyKey = idempotencyKeyOf(request);
-    const result = await submitJob.execute({ type: body.type, count: body.count, models: body.models, services: body.services, idempotencyKey });
+    const result = await submitJob.execute({ type: body.type, count: body.count, models: body.models, services: body.services, idempotencyKey, clientId: request.clientIp });
     if (!result.ok) {
       const e = result.error;
       if (e.code === 'queue_unavailable') throw new HttpError(503, e.code, e.message, undefined, { 'Retry-After': '5' });
       if (e.code === 'idempotency_key_reused') throw new HttpError(409, e.code, e.message);
+      if (e.code === 'rate_limited') throw new HttpError(429, e.code, e.message, undefined, { 'Retry-After': String(Math.max(1, Math.ceil(e.retryAfterMs / 1000))) });
       const path = e.code === 'unknown_model' ? 'models' : e.code === 'unknown_service' ? 'services' : 'job';
       throw new HttpError(400, e.code, e.message, [{ path, message: e.message }]);
     }
