@@ -1,3 +1,6 @@
+/** A `Retry-After` value: whole seconds, rounded up, never 0 (a client told 0 retries at once). */
+export const retryAfterSeconds = (ms: number): string => String(Math.max(1, Math.ceil(ms / 1000)));
+
 /** An error the HTTP layer answers with its own status and code. */
 export class HttpError extends Error {
   override readonly name = 'HttpError';

@@ -1,7 +1,7 @@
 import type { SubmitFeedbackUseCase } from '../../../application/submit-feedback/submit-feedback.use-case';
 import { readJsonBody } from '../core/json-body';
 import type { Route } from '../core/http-types';
-import { HttpError } from '../http-error';
+import { HttpError, retryAfterSeconds } from '../http-error';
 import { feedbackBodySchema, idempotencyKeyOf, parseOr400 } from '../validation';
 
 export const feedbackRoute =
@@ -22,7 +22,7 @@ export const feedbackRoute =
         case 'idempotency_key_reused':
           throw new HttpError(409, e.code, e.message);
         case 'rate_limited':
-          throw new HttpError(429, e.code, e.message, undefined, { 'Retry-After': String(Math.max(1, Math.ceil(e.retryAfterMs / 1000))) });
+          throw new HttpError(429, e.code, e.message, undefined, { 'Retry-After': retryAfterSeconds(e.retryAfterMs) });
       }
     }
     const { feedbackId, sayingId, counts, replayed } = result.value;

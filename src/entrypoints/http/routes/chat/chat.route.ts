@@ -3,7 +3,7 @@ import type { ClearChatSessionUseCase, GetChatHistoryUseCase } from '../../../..
 import { SessionRepoError } from '../../../../ports/session-repo';
 import type { HttpRequest, HttpResponse, Route } from '../../core/http-types';
 import { readJsonBody } from '../../core/json-body';
-import { HttpError } from '../../http-error';
+import { HttpError, retryAfterSeconds } from '../../http-error';
 import type { ApiRoute } from '../api-routes';
 import { chatRequestSchema, parseChatRequest, type ChatRequestSchema } from './chat-request';
 
@@ -33,7 +33,7 @@ const STATUS: Readonly<Record<string, number>> = {
 };
 
 function refuse(error: UseCaseError): never {
-  const headers: Record<string, string> = error.retryAfterMs === undefined ? {} : { 'Retry-After': String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))) };
+  const headers: Record<string, string> = error.retryAfterMs === undefined ? {} : { 'Retry-After': retryAfterSeconds(error.retryAfterMs) };
   throw new HttpError(STATUS[error.code] ?? 400, error.code, error.message, undefined, headers);
 }
 

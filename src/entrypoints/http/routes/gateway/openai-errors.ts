@@ -1,7 +1,7 @@
 import { GATEWAY_STATUS, type GatewayErrorCode, type GatewayFailure } from '../../../../application/gateway/chat-request';
 import type { Logger } from '../../../../ports/logger';
 import type { HttpResponse } from '../../core/http-types';
-import { HttpError } from '../../http-error';
+import { HttpError, retryAfterSeconds } from '../../http-error';
 import { rateLimitHeaders } from './rate-limit-headers';
 
 /** OpenAI's error body, the only error shape any `/v1/` path answers with. */
@@ -45,8 +45,6 @@ const CODES: Partial<Readonly<Record<GatewayErrorCode, string>>> = {
   rate_limit_requests: 'rate_limit_exceeded',
   rate_limit_tokens: 'rate_limit_exceeded',
 };
-
-export const retryAfterSeconds = (ms: number): string => String(Math.max(1, Math.ceil(ms / 1000)));
 
 export function failureResponse(failure: GatewayFailure): HttpResponse {
   const headers: Record<string, string> = { ...(failure.limits ? rateLimitHeaders(failure.limits) : {}) };

@@ -4,7 +4,7 @@ import { nanoToUsd } from '../../../../domain/cost/money';
 import type { JobSummary } from '../../../../domain/jobs/summary';
 import { readJsonBody } from '../../core/json-body';
 import type { HttpResponse, Route } from '../../core/http-types';
-import { HttpError } from '../../http-error';
+import { HttpError, retryAfterSeconds } from '../../http-error';
 import { idempotencyKeyOf, parseOr400 } from '../../validation';
 import type { ApiRoute } from '../api-routes';
 import { jobBodySchema, jobIdSchema } from './job-schemas';
@@ -33,7 +33,7 @@ export const submitJobRoute =
       const e = result.error;
       if (e.code === 'queue_unavailable') throw new HttpError(503, e.code, e.message, undefined, { 'Retry-After': '5' });
       if (e.code === 'idempotency_key_reused') throw new HttpError(409, e.code, e.message);
-      if (e.code === 'rate_limited') throw new HttpError(429, e.code, e.message, undefined, { 'Retry-After': String(Math.max(1, Math.ceil(e.retryAfterMs / 1000))) });
+      if (e.code === 'rate_limited') throw new HttpError(429, e.code, e.message, undefined, { 'Retry-After': retryAfterSeconds(e.retryAfterMs) });
       const path = e.code === 'unknown_model' ? 'models' : e.code === 'unknown_service' ? 'services' : 'job';
       throw new HttpError(400, e.code, e.message, [{ path, message: e.message }]);
     }
