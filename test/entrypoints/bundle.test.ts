@@ -33,7 +33,7 @@ describe('the bundled local server', () => {
 
   it('builds with the build script, serves the flow and shuts down cleanly', async () => {
     const outdir = join(work, 'dist');
-    const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, env: { ...process.env, BUILD_OUTDIR: outdir }, encoding: 'utf8' });
+    const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, env: { ...process.env, BUILD_OUTDIR: outdir, BUILD_PARTS: 'local,web' }, encoding: 'utf8' });
     expect(built.status).toBe(0);
     const bundle = join(outdir, 'local', 'server.js');
     expect(existsSync(bundle)).toBe(true);
@@ -66,5 +66,6 @@ describe('the bundled local server', () => {
     expect(lines.some((l) => l.msg === 'listening')).toBe(true);
     expect(lines.filter((l) => l.msg === 'request').every((l) => typeof l.requestId === 'string')).toBe(true);
     expect(readFileSync(join(dataDir, 'state.jsonl'), 'utf8').length).toBeGreaterThan(0);
-  });
+    // A build and a server start: seconds on a quiet machine, many more under a parallel test run.
+  }, 60_000);
 });
