@@ -18,11 +18,10 @@
 // Environment: BENCH_DURATION_S (8), BENCH_CONNECTIONS (10), BENCH_ROUNDS (6), BENCH_PER_ROUND (500),
 // BENCH_CPU_PROF=<dir> (profile the gateway with --cpu-prof), BENCH_LOG_LEVEL (info), BENCH_KEEP_TMP=1.
 // Exit code: 0 when the runs completed (a MISS is reported, not failed); 1 on any failed request or start-up.
-import { Agent, request } from 'node:http';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BODY, cpuMs, load as loadRun, positiveInt, root, runBench, start, startGateway } from './lib/gateway-harness.mjs';
+import { load as loadRun, positiveInt, root, runBench, sequential, start, startGateway } from './lib/gateway-harness.mjs';
 import { readMemory } from './lib/processes.mjs';
 
 const DURATION_S = positiveInt('BENCH_DURATION_S', 8);
@@ -34,54 +33,6 @@ const TARGETS = { maxAddedMeanMs: 0.35, minThroughputVsProxy: 0.6 };
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
 let tmp;
-
-/** One POST on the given keep-alive agent; resolves with the elapsed milliseconds, rejects on a non-200. */
-function post(url, agent, headers) {
-  return new Promise((resolvePost, reject) => {
-    const started = process.hrtime.bigint();
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(BODY), ...headers } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        if (res.statusCode !== 200) reject(new Error(`${url} answered ${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 300)}`));
-        else resolvePost(ms);
-      });
-    });
-    req.on('error', reject);
-    req.end(BODY);
-  });
-}
-
-const stats = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return { n: sorted.length, mean: sorted.reduce((s, v) => s + v, 0) / sorted.length, p50: at(0.5), p99: at(0.99) };
-};
-
-/**
- * Also the server processes' CPU time per request over the measured rounds: on a machine shared with other work,
- * wall-clock latency moves with the neighbours, CPU time much less.
- */
-async function sequential(targets) {
-  const agents = Object.fromEntries(targets.map((t) => [t.name, new Agent({ keepAlive: true, maxSockets: 1 })]));
-  const samples = Object.fromEntries(targets.map((t) => [t.name, []]));
-  const cpu = Object.fromEntries(targets.map((t) => [t.name, 0]));
-  try {
-    for (const t of targets) for (let i = 0; i < 1_000; i++) await post(t.url, agents[t.name], t.headers);
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = targets.map((_, i) => targets[(i + round) % targets.length]);
-      for (const t of order) {
-        const before = t.pids.map(cpuMs);
-        for (let i = 0; i < PER_ROUND; i++) samples[t.name].push(await post(t.url, agents[t.name], t.headers));
-        cpu[t.name] += t.pids.map(cpuMs).reduce((s, v, i) => s + (v ?? 0) - (before[i] ?? 0), 0);
-      }
-    }
-  } finally {
-    Object.values(agents).forEach((a) => a.destroy());
-  }
-  return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, { ...stats(values), serverCpuUsPerRequest: (cpu[name] * 1000) / values.length }]));
-}
 
 const load = (target) => loadRun(target, { connections: CONNECTIONS, durationS: DURATION_S });
 
@@ -103,7 +54,7 @@ async function main() {
     { name: 'gateway', url: `${gateway.url}/v1/chat/completions`, headers: { authorization: `Bearer ${KEY}` }, pids: [gw, up] },
   ];
   log(`sequential: ${ROUNDS} rounds × ${PER_ROUND} requests per target over one keep-alive connection`);
-  const seq = await sequential(targets);
+  const seq = await sequential(targets, { rounds: ROUNDS, perRound: PER_ROUND });
   const throughput = {};
   for (const t of targets) {
     log(`load: ${t.name}, ${CONNECTIONS} connections, ${DURATION_S} s`);

@@ -1,7 +1,7 @@
 // What the gateway benchmarks share (bench/gateway-bench.mjs, bench/gateway-floor.mjs): settings from the
 // environment, children started on free ports in one temporary folder, the gateway started as `npm start` runs it
 // with a key from its admin API, one load run, and CPU time from /proc.
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,6 +117,54 @@ function createKey(url) {
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** One POST on the given keep-alive agent; resolves with the elapsed milliseconds, rejects on a non-200. */
+function post(url, agent, headers) {
+  return new Promise((resolvePost, reject) => {
+    const started = process.hrtime.bigint();
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(BODY), ...headers } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        if (res.statusCode !== 200) reject(new Error(`${url} answered ${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 300)}`));
+        else resolvePost(ms);
+      });
+    });
+    req.on('error', reject);
+    req.end(BODY);
+  });
+}
+
+export const stats = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { n: sorted.length, mean: sorted.reduce((s, v) => s + v, 0) / sorted.length, p50: at(0.5), p99: at(0.99) };
+};
+
+/**
+ * Also the server processes' CPU time per request over the measured rounds: on a machine shared with other work,
+ * wall-clock latency moves with the neighbours, CPU time much less.
+ */
+export async function sequential(targets, { rounds, perRound, warmup = 1_000 }) {
+  const agents = Object.fromEntries(targets.map((t) => [t.name, new Agent({ keepAlive: true, maxSockets: 1 })]));
+  const samples = Object.fromEntries(targets.map((t) => [t.name, []]));
+  const cpu = Object.fromEntries(targets.map((t) => [t.name, 0]));
+  try {
+    for (const t of targets) for (let i = 0; i < warmup; i++) await post(t.url, agents[t.name], t.headers);
+    for (let round = 0; round < rounds; round++) {
+      const order = targets.map((_, i) => targets[(i + round) % targets.length]);
+      for (const t of order) {
+        const before = t.pids.map(cpuMs);
+        for (let i = 0; i < perRound; i++) samples[t.name].push(await post(t.url, agents[t.name], t.headers));
+        cpu[t.name] += t.pids.map(cpuMs).reduce((s, v, i) => s + (v ?? 0) - (before[i] ?? 0), 0);
+      }
+    }
+  } finally {
+    Object.values(agents).forEach((a) => a.destroy());
+  }
+  return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, { ...stats(values), serverCpuUsPerRequest: (cpu[name] * 1000) / values.length }]));
 }
 
 /** autocannon against one target (POST BODY); throws on any error, timeout or non-2xx answer. */
