@@ -1,6 +1,7 @@
 // What the gateway benchmarks share (bench/gateway-bench.mjs, bench/gateway-floor.mjs): settings from the
 // environment, children started on free ports in one temporary folder, the gateway started as `npm start` runs it
-// with a key from its admin API, one load run, and CPU time from /proc.
+// with a key from its admin API, sequential rounds over one keep-alive connection, one load run, and CPU time from
+// /proc.
 import { Agent, request } from 'node:http';
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -137,15 +138,17 @@ function post(url, agent, headers) {
   });
 }
 
-export const stats = (values) => {
+const stats = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   return { n: sorted.length, mean: sorted.reduce((s, v) => s + v, 0) / sorted.length, p50: at(0.5), p99: at(0.99) };
 };
 
 /**
- * Also the server processes' CPU time per request over the measured rounds: on a machine shared with other work,
- * wall-clock latency moves with the neighbours, CPU time much less.
+ * Each target's latency over its own keep-alive connection (mean, p50, p99 in ms) after `warmup` requests, in
+ * `rounds` whose order rotates so that drift on a shared machine hits every target alike; and the CPU time per
+ * request of each target's `pids`: on a machine shared with other work, wall-clock latency moves with the
+ * neighbours, CPU time much less.
  */
 export async function sequential(targets, { rounds, perRound, warmup = 1_000 }) {
   const agents = Object.fromEntries(targets.map((t) => [t.name, new Agent({ keepAlive: true, maxSockets: 1 })]));
