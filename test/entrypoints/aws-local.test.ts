@@ -102,7 +102,7 @@ describe('npm run start:aws-local (the bundled server)', () => {
 
   it('starts its own DynamoDB Local, serves, and stops both on SIGTERM', async () => {
     const outdir = join(work, 'dist');
-    const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, env: { ...process.env, BUILD_OUTDIR: outdir }, encoding: 'utf8' });
+    const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, env: { ...process.env, BUILD_OUTDIR: outdir, BUILD_PARTS: 'local,web' }, encoding: 'utf8' });
     expect(built.stderr).toBe('');
     const port = await freePort();
     const prefix = uniquePrefix('aws-local-bundle');

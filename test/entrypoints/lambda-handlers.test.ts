@@ -25,7 +25,7 @@ let dynamo: DynamoDbLocal;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, env: { ...process.env, BUILD_OUTDIR: outdir }, encoding: 'utf8' });
+  const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, env: { ...process.env, BUILD_OUTDIR: outdir, BUILD_PARTS: 'lambda' }, encoding: 'utf8' });
   if (built.status !== 0) throw new Error(built.stderr);
   dynamo = await startDynamoDbLocal();
   await ensureTables(dynamo.client, names);
