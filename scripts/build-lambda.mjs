@@ -5,7 +5,7 @@
 //
 // The AWS SDK v3 is bundled, at the lockfile's versions: what the tests ran is what deploys, and one file starts
 // faster than the runtime's copy spread over hundreds (ADR 0021). LAMBDA_EXTERNAL_AWS_SDK=true leaves @aws-sdk/*
-// to the nodejs22.x runtime instead (smaller packages, the runtime's SDK version).
+// to the nodejs24.x runtime instead (smaller packages, the runtime's SDK version).
 import { cp, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -29,7 +29,7 @@ const common = () => ({
   platform: 'node',
   // ESM builds of dependencies tree-shake; their CommonJS builds (esbuild's default on node) do not.
   mainFields: ['module', 'main'],
-  // The Lambda runtime is nodejs22.x; node20 output also runs locally for the benchmark.
+  // The Lambda runtime is nodejs24.x (ADR 0024); node20 output also runs on the Node 20 that can still run the tests.
   target: 'node20',
   format: 'cjs',
   sourcemap: 'external',

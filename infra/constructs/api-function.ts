@@ -27,7 +27,7 @@ export interface ApiFunctionProps {
 }
 
 /**
- * One route's function: nodejs22.x on arm64 from our own esbuild bundle, a log group kept one month, and a
+ * One route's function: nodejs24.x on arm64 from our own esbuild bundle, a log group kept one month, and a
  * role of its own that starts empty — no AWS managed policy (AWSLambdaBasicExecutionRole grants logs on
  * `*`); it may write to its own log group only, and the stack adds exactly what the route needs.
  */
@@ -57,7 +57,7 @@ export class ApiFunction extends Construct {
 
     this.function = new lambda.Function(this, 'Function', {
       description: spec.description,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
       // Source maps stay on the build machine: nothing reads them in Lambda without --enable-source-maps.

@@ -51,9 +51,9 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 describe('the chat function', () => {
-  it('runs the chat bundle on nodejs22.x arm64, with a timeout that covers the 3 s path and a cold start', () => {
+  it('runs the chat bundle on nodejs24.x arm64, with a timeout that covers the 3 s path and a cold start', () => {
     const { props } = chatFunction(dev);
-    expect(props).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', Timeout: 10, MemorySize: 1024 });
+    expect(props).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler', Timeout: 10, MemorySize: 1024 });
     const env = (props.Environment as { Variables: Json }).Variables;
     expect(text(env.SESSIONS_TABLE)).toBe(`\${${tableId(dev, 'sessions')}}`);
   });

@@ -76,9 +76,9 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 describe('the gateway function', () => {
-  it('runs the gateway bundle on nodejs22.x arm64, with a timeout for long streams and reserved concurrency as its ceiling', () => {
+  it('runs the gateway bundle on nodejs24.x arm64, with a timeout for long streams and reserved concurrency as its ceiling', () => {
     const { props } = gateway(dev.resources);
-    expect(props).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', Timeout: 120, MemorySize: 1024 });
+    expect(props).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler', Timeout: 120, MemorySize: 1024 });
     expect(props.ReservedConcurrentExecutions).toBe(GATEWAY_RESERVED_CONCURRENCY.dev);
     expect(gateway(prod.resources).props.ReservedConcurrentExecutions).toBe(GATEWAY_RESERVED_CONCURRENCY.prod);
     const env = (props.Environment as { Variables: Json }).Variables;

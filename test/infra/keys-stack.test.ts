@@ -44,7 +44,7 @@ describe('the manage-keys function', () => {
     expect(LAMBDA_HANDLERS).toContain('manage-keys');
     expect(fnId).not.toBe('');
     const props = dev.resources[fnId]?.Properties ?? {};
-    expect(props).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', MemorySize: 512, Timeout: 10 });
+    expect(props).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler', MemorySize: 512, Timeout: 10 });
     const env = (props.Environment as { Variables: Json }).Variables;
     expect(env.ADMIN_TOKEN_PARAMETER_NAME).toBe('/cloud-sayings/dev/admin/token');
     expect(env.ADMIN_TOKEN).toBeUndefined();

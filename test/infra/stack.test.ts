@@ -133,11 +133,11 @@ afterAll(() => {
 });
 
 describe('Lambda functions', () => {
-  it('are exactly the route handlers: nodejs22.x on arm64, from our bundles, timeout within API Gateway’s 29 s', () => {
+  it('are exactly the route handlers: nodejs24.x on arm64, from our bundles, timeout within API Gateway’s 29 s', () => {
     const fns = functionsOf(dev.resources);
     expect([...fns.keys()].sort()).toEqual([...FUNCTION_NAMES].sort());
     for (const { props } of fns.values()) {
-      expect(props.Runtime).toBe('nodejs22.x');
+      expect(props.Runtime).toBe('nodejs24.x');
       expect(props.Architectures).toEqual(['arm64']);
       expect(props.Handler).toBe('index.handler');
       expect(props.Timeout).toBeLessThanOrEqual(28);
