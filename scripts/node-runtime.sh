@@ -5,8 +5,8 @@
 #   bash scripts/node-runtime.sh CMD [ARG...]  runs CMD with that folder first on PATH
 #
 # When the `node` on PATH is already that version, it is used as it is. Otherwise the release is fetched once
-# from the npm registry (the official build as the `node-<os>-<cpu>` package, which `npm pack` checks against
-# the registry's integrity hash) into .cache/node/, where later calls find it. Nothing but the npm registry is
+# from the npm registry (nodejs.org's build, republished as the `node-<os>-<cpu>` package; `npm pack` checks it
+# against the registry's integrity hash) into .cache/node/, where later calls find it. Nothing but the npm registry is
 # contacted. Exit code 2 when this platform has no such package or the fetch fails.
 set -euo pipefail
 
