@@ -10,7 +10,7 @@ import request from 'supertest';
 import { createAwsLocalApp, type AwsLocalApp } from '../../src/entrypoints/local/aws-local-app';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local';
 import { captureLogger, type CapturedLog } from '../support/local-harness';
-import { deleteKeys, SHARED_REDIS_URL, uniquePrefix } from '../support/redis-server';
+import { deleteKeys, PATIENT_REDIS, SHARED_REDIS_URL, uniquePrefix } from '../support/redis-server';
 
 const root = join(__dirname, '..', '..');
 // Powertools Metrics reads this itself: the EMF lines would only flood the test output.
@@ -23,7 +23,7 @@ describe('the aws profile on one machine (start:aws-local)', () => {
   let redis: Redis;
   const redisPrefix = uniquePrefix('aws-local');
   const tablePrefix = `awslocal-${process.pid}`;
-  const env = { ...FAST, TABLE_PREFIX: tablePrefix, REDIS_URL: SHARED_REDIS_URL, REDIS_KEY_PREFIX: redisPrefix };
+  const env = { ...FAST, TABLE_PREFIX: tablePrefix, REDIS_URL: SHARED_REDIS_URL, REDIS_KEY_PREFIX: redisPrefix, ...PATIENT_REDIS };
   const apps: AwsLocalApp[] = [];
   const logs: CapturedLog[] = [];
   const open = async () => {

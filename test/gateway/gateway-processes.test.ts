@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import { createRedisClient } from '../../src/adapters/redis/redis-client';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local';
 import { rawRequest } from '../support/gateway/raw-http';
-import { deleteKeys, SHARED_REDIS_URL, uniquePrefix, whenReady } from '../support/redis-server';
+import { deleteKeys, PATIENT_REDIS, SHARED_REDIS_URL, uniquePrefix, whenReady } from '../support/redis-server';
 
 /*
  * Limits exact across two server processes sharing one Redis (issue 5, item 11): two `npm run start:aws-local`
@@ -67,6 +67,7 @@ beforeAll(async () => {
     TABLE_PREFIX: tablePrefix,
     REDIS_URL: SHARED_REDIS_URL,
     REDIS_KEY_PREFIX: redisPrefix,
+    ...PATIENT_REDIS,
     ADMIN_TOKEN,
     OFFLINE_MIN_LATENCY_MS: '0',
     OFFLINE_MAX_LATENCY_MS: '0',

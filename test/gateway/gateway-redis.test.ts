@@ -5,7 +5,7 @@ import { TOKENS } from '../../src/entrypoints/container/tokens';
 import { startGateway, type Gateway } from '../support/gateway/gateway-harness';
 import { TestGatewayKeys } from '../support/gateway/test-gateway-keys';
 import { rawRequest } from '../support/gateway/raw-http';
-import { deleteKeys, SHARED_REDIS_URL, startRedisServer, uniquePrefix, whenReady } from '../support/redis-server';
+import { deleteKeys, PATIENT_REDIS, SHARED_REDIS_URL, startRedisServer, uniquePrefix, whenReady } from '../support/redis-server';
 
 /*
  * The gateway on Redis (issue 5, items 4 and 6): limits and cache shared by instances, and no 5xx when Redis dies
@@ -26,7 +26,7 @@ describe('two instances on one Redis', () => {
     redis = createRedisClient(SHARED_REDIS_URL, { commandTimeoutMs: 2_000 });
     // One key store for both, as the real one is (DynamoDB): only the limits and the cache go through Redis.
     const keys = new TestGatewayKeys();
-    const env = { REDIS_URL: SHARED_REDIS_URL, REDIS_KEY_PREFIX: prefix, OFFLINE_MAX_LATENCY_MS: '0' };
+    const env = { REDIS_URL: SHARED_REDIS_URL, REDIS_KEY_PREFIX: prefix, OFFLINE_MAX_LATENCY_MS: '0', ...PATIENT_REDIS };
     a = await startGateway({ env, keys });
     b = await startGateway({ env, keys });
     await Promise.all([whenReady(redis), whenReady(redisOf(a)), whenReady(redisOf(b))]);

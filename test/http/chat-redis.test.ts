@@ -4,21 +4,25 @@ import type { RedisHandle } from '../../src/entrypoints/container/cache-and-limi
 import { TOKENS } from '../../src/entrypoints/container/tokens';
 import { chat, recordModelCalls, type RecordedCall } from '../support/chat';
 import { startHarness } from '../support/local-harness';
-import { deleteKeys, SHARED_REDIS_URL, uniquePrefix, whenReady } from '../support/redis-server';
+import { deleteKeys, PATIENT_REDIS, SHARED_REDIS_URL, uniquePrefix, whenReady } from '../support/redis-server';
 
 describe('the chat cache on the shared Redis', () => {
   it('serves an identical prompt sent to another instance from Redis, under chat’s own key prefix, with the seed’s 300 s TTL', async () => {
     const prefix = uniquePrefix('chat-cache');
     const redis = createRedisClient(SHARED_REDIS_URL, { commandTimeoutMs: 2_000 });
     await whenReady(redis);
-    const env = { REDIS_URL: SHARED_REDIS_URL, REDIS_KEY_PREFIX: prefix };
+    const env = { REDIS_URL: SHARED_REDIS_URL, REDIS_KEY_PREFIX: prefix, ...PATIENT_REDIS };
     let callsA: RecordedCall[] = [];
     let callsB: RecordedCall[] = [];
     const a = await startHarness({ env, configure: (c) => void (callsA = recordModelCalls(c)) });
     const b = await startHarness({ env, configure: (c) => void (callsB = recordModelCalls(c)) });
     try {
       // Until its connection is ready an instance bypasses the cache (by design); start once both are.
-      for (const h of [a, b]) await whenReady(h.local.container.get<RedisHandle>(TOKENS.Redis).client as Redis);
+      for (const h of [a, b]) {
+        const client = h.local.container.get<RedisHandle>(TOKENS.Redis).client as Redis;
+        expect(client.options.commandTimeout).toBe(2_000);
+        await whenReady(client);
+      }
       const first = (await chat(a, 'sendMessage', { message: 'Suggest a saying for Amazon SQS', temperature: 0.2 }).expect(200)).body;
       const second = (await chat(b, 'sendMessage', { message: 'Suggest a saying for Amazon SQS', temperature: 0.8 }).expect(200)).body;
       expect(first.cached).toBe(false);

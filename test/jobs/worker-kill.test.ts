@@ -21,7 +21,7 @@ import type { JobQueue } from '../../src/ports/job-queue';
 import type { JobRepo } from '../../src/ports/job-repo';
 import { silentLogger } from '../contracts/support';
 import { LOCAL_CLIENT_CONFIG, localClient, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local';
-import { deleteKeys, SHARED_REDIS_URL, whenReady } from '../support/redis-server';
+import { deleteKeys, PATIENT_REDIS, SHARED_REDIS_URL, whenReady } from '../support/redis-server';
 
 /*
  * The standalone worker (`npm run worker`, bundled as it ships) is SIGKILLed in the middle of a job and started
@@ -70,6 +70,7 @@ const env = (): Record<string, string> => ({
   SESSIONS_TABLE: tables.sessions,
   API_KEYS_TABLE: tables.apiKeys,
   REDIS_URL: SHARED_REDIS_URL,
+  ...PATIENT_REDIS,
   JOBS_QUEUE: 'redis',
   JOBS_QUEUE_NAME: queueName,
   JOBS_VISIBILITY_TIMEOUT_MS: '1500',

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { REDIS_CLIENT_DEFAULTS } from '../../adapters/redis/redis-client';
 import { jobsAwsShape, jobsSharedShape } from './jobs-config';
 import { keysAwsShape, keysLocalShape, keysSharedShape } from './keys-config';
 import { chatAwsShape, chatShape } from './chat-config';
@@ -49,6 +50,8 @@ const sharedShape = {
     ...jobsSharedShape,
     /** Every Redis key starts with it; default `cs:<APP_ENV>:` (`cs:local:` for npm start). */
     REDIS_KEY_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, { error: 'must be 1–64 of A-Z a-z 0-9 _ . : -' }).optional(),
+    /** A Redis command slower than this fails; the adapters then bypass Redis and probe it again after 500 ms. */
+    REDIS_COMMAND_TIMEOUT_MS: int(10, 10_000).default(REDIS_CLIENT_DEFAULTS.commandTimeoutMs),
     ...keysSharedShape,
     ...chatShape,
     ...gatewayConfigShape,

@@ -65,7 +65,7 @@ export function buildAwsContainer(input: AwsContainerInput): Container {
     }),
   );
   c.bind(T.UsageLedger).toConstantValue(new DynamoDbUsageLedger({ client: dynamo, tableName: config.USAGE_TABLE, clock }));
-  bindCacheAndLimits(c, { redisUrl: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, environment: config.APP_ENV, logger, metrics, clock });
+  bindCacheAndLimits(c, { redisUrl: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, environment: config.APP_ENV, logger, metrics, clock });
   const configured = input.configured ?? { openai: true, anthropic: true };
   c.bind(T.ModelProviders).toConstantValue(buildModelProviders({ catalog, config, secrets, configured, clock, random, logger }));
   bindAwsJobs(c, config, dynamo);

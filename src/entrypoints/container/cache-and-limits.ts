@@ -28,6 +28,8 @@ export interface CacheAndLimitsInput {
   readonly environment: string;
   /** Overrides `cs:<environment>:`, e.g. for two deployments of one environment sharing a Redis, or a test run. */
   readonly keyPrefix?: string | undefined;
+  /** How long a command may take before Redis counts as down (REDIS_COMMAND_TIMEOUT_MS). */
+  readonly commandTimeoutMs: number;
   readonly logger: Logger;
   readonly metrics: MetricsSink;
   readonly clock: Clock;
@@ -38,7 +40,7 @@ export function bindCacheAndLimits(c: Container, input: CacheAndLimitsInput): Re
   const { logger, metrics, clock } = input;
   const keyPrefix = input.keyPrefix ?? `cs:${input.environment}:`;
   const local = new InMemoryRateLimiter(clock);
-  const client = input.redisUrl === undefined ? undefined : createRedisClient(input.redisUrl, { connectionName: `cloud-sayings-${input.environment}` });
+  const client = input.redisUrl === undefined ? undefined : createRedisClient(input.redisUrl, { commandTimeoutMs: input.commandTimeoutMs, connectionName: `cloud-sayings-${input.environment}` });
   const handle: RedisHandle = {
     client,
     keyPrefix,

@@ -74,7 +74,7 @@ export function buildLocalContainer(runtime: LocalRuntime): Container {
   c.bind(T.UsageLedger).toResolvedValue((s: MemoryState) => new InMemoryUsageLedger(s), [T.MemoryState]);
   const metrics = new InMemoryMetricsSink();
   c.bind(T.MetricsSink).toConstantValue(metrics);
-  bindCacheAndLimits(c, { redisUrl: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, environment: 'local', logger: runtime.logger, metrics, clock: runtime.clock });
+  bindCacheAndLimits(c, { redisUrl: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, environment: 'local', logger: runtime.logger, metrics, clock: runtime.clock });
   c.bind(T.ModelProviders).toConstantValue(runtime.providers);
   bindLocalJobs(c, config);
   bindLocalKeys(c, config, runtime.apiKeys);
