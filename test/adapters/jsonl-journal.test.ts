@@ -121,6 +121,27 @@ describe('JsonlJournal', () => {
     expect(j.lineCount).toBe(3);
   });
 
+  it('serialises an entity’s record only if it is still the newest when its batch is written', async () => {
+    const j = journal(60_000);
+    await j.open();
+    const serialised: number[] = [];
+    const record = (v: number) => ({ id: 'hot', v, toJSON: () => (serialised.push(v), { id: 'hot', v }) });
+    for (let v = 1; v <= 100; v++) void j.append(record(v), false, 'hot');
+    await j.flush();
+    expect(serialised).toEqual([100]);
+    expect(parsed(path)).toEqual([{ id: 'hot', v: 100 }]);
+  });
+
+  it('fails the callers of a batch whose record cannot be serialised, and the next batch still runs', async () => {
+    const j = journal(60_000);
+    await j.open();
+    const cyclic: { id: string; self?: unknown } = { id: 'bad' };
+    cyclic.self = cyclic;
+    await expect(j.append(cyclic, true, 'bad')).rejects.toThrow(TypeError);
+    await j.append({ id: 'good', v: 1 }, true, 'good');
+    expect(parsed(path)).toEqual([{ id: 'good', v: 1 }]);
+  });
+
   it('keeps a superseded durable append durable: it resolves once the newer line of its entity is on disk', async () => {
     const j = journal(60_000);
     await j.open();

@@ -20,8 +20,12 @@ interface Waiter {
  */
 export class JsonlJournal {
   private handle: FileHandle | undefined;
-  /** Lines not yet written; a superseded one is left as `undefined`. */
-  private pending: (string | undefined)[] = [];
+  /**
+   * Lines not yet written; a superseded one is left as `undefined`. An entity's record is kept as given and
+   * serialised when its batch is written, so a line superseded before then costs no JSON.stringify; other
+   * records are serialised at once, as they were when appended.
+   */
+  private pending: (string | { readonly entity: unknown } | undefined)[] = [];
   /** Where the pending line of each entity (see `append`'s `entity`) is. */
   private pendingAt = new Map<string, number>();
   private superseded = 0;
@@ -67,7 +71,9 @@ export class JsonlJournal {
    * `entity` names the whole entity the record carries (an upsert by id, like every record here): a line of the
    * same entity still waiting to be written is then dropped, since this one carries all of it, and the new line
    * goes last, so it also stays after every other change written before it. Entities changed on every request
-   * (a key's usage totals) then cost one line per batch instead of one per change.
+   * (a key's usage totals) then cost one line per batch instead of one per change. An entity's record is
+   * serialised when its batch is written, so it must not be changed after it is appended (records here are
+   * immutable values).
    */
   append(record: unknown, durable: boolean, entity?: string): Promise<void> {
     if (entity !== undefined) {
@@ -78,7 +84,7 @@ export class JsonlJournal {
       }
       this.pendingAt.set(entity, this.pending.length);
     }
-    this.pending.push(`${JSON.stringify(record)}\n`);
+    this.pending.push(entity === undefined ? `${JSON.stringify(record)}\n` : { entity: record });
     if (!durable) {
       this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), this.settings.flushDelayMs);
       return Promise.resolve();
@@ -105,13 +111,17 @@ export class JsonlJournal {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    const lines = this.pending.filter((line): line is string => line !== undefined);
+    const pending = this.pending;
     const waiters = this.waiters;
     this.pending = [];
     this.pendingAt = new Map();
     this.superseded = 0;
     this.waiters = [];
+    const lines: string[] = [];
     try {
+      for (const line of pending) {
+        if (line !== undefined) lines.push(typeof line === 'string' ? line : `${JSON.stringify(line.entity)}\n`);
+      }
       const handle = this.requireHandle();
       const data = Buffer.from(lines.join(''), 'utf8');
       for (let offset = 0; offset < data.length; ) {
