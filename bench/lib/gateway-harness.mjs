@@ -69,11 +69,11 @@ export async function start(tmp, name, script, env, args = [], readyPath = undef
  * at `upstreamUrl`, the response cache off (a hit would measure the cache, not the proxying), limits out of the
  * way, LOG_LEVEL=info as in production; with the Bearer key a client sends, created through its admin API.
  */
-export async function startGateway(tmp, upstreamUrl, { logLevel = 'info', nodeArgs = [] } = {}) {
+export async function startGateway(tmp, upstreamUrl, { logLevel = 'info', nodeArgs = [], name = 'gateway', script = join(root, 'dist/local/server.js'), env = {} } = {}) {
   const gateway = await start(
     tmp,
-    'gateway',
-    join(root, 'dist/local/server.js'),
+    name,
+    script,
     {
       LOG_LEVEL: logLevel,
       OPENAI_API_KEY: 'sk-bench-upstream',
@@ -82,7 +82,8 @@ export async function startGateway(tmp, upstreamUrl, { logLevel = 'info', nodeAr
       GATEWAY_DEFAULT_RPM: '1000000',
       GATEWAY_DEFAULT_TPM: '1000000000',
       ADMIN_TOKEN,
-      DATA_DIR: join(tmp, 'data'),
+      DATA_DIR: join(tmp, `${name}-data`),
+      ...env,
     },
     nodeArgs,
     // With LOG_LEVEL=warn the server does not log that it listens.
