@@ -40,6 +40,12 @@ export interface RateLimiter {
   take(key: string, policy: RatePolicy, tokens?: number): Promise<RateDecision>;
   /** Takes from every bucket or from none, atomically (a request's RPM and TPM). */
   takeAll(takes: readonly RateTake[]): Promise<RateDecisions>;
+  /**
+   * Puts back `tokens` a caller took for work that was then not done, up to the bucket's limit. Best effort: while
+   * a shared store is unavailable they go to wherever takes go meanwhile, so a give-back only ever errs towards
+   * charging.
+   */
+  giveBack(key: string, policy: RatePolicy, tokens: number): Promise<void>;
 }
 
 export class RateLimiterError extends Error {

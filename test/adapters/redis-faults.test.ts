@@ -185,6 +185,10 @@ it('limits each instance on its own while Redis is down, and shares the limit ag
   // The documented fallback: N instances allow N × limit between them.
   expect(await allowedOf('during', 10)).toBe(2 * policy.limit);
   expect(logger.changes('RedisRateLimiter', 'down')).toBe(2);
+  // A give-back meanwhile goes where the takes went: to each instance's own buckets.
+  await instances[0].giveBack('during', policy, 2);
+  expect((await instances[0].take('during', policy, 2)).allowed).toBe(true);
+  expect((await instances[1].take('during', policy)).allowed).toBe(false);
 
   await running().restart();
   // A restarted server has no scripts loaded: the limiter must get past NOSCRIPT on its own.

@@ -3,8 +3,8 @@ import type { Redis } from 'ioredis';
 import { InMemoryMetricsSink } from '../../src/adapters/memory/in-memory-metrics-sink';
 import { createRedisClient } from '../../src/adapters/redis/redis-client';
 import { RedisRateLimiter } from '../../src/adapters/redis/redis-rate-limiter';
-import { TAKE_TOKEN_BODY } from '../../src/adapters/redis/take-token-script';
-import { fullBucket, takeFromAll, takeToken, type BucketState } from '../../src/domain/limits/token-bucket';
+import { GIVE_BACK_BODY, TAKE_TOKEN_BODY } from '../../src/adapters/redis/take-token-script';
+import { fullBucket, giveBackTokens, takeFromAll, takeToken, takeTokens, type BucketState } from '../../src/domain/limits/token-bucket';
 import type { RateLimiter } from '../../src/ports/rate-limiter';
 import { silentLogger } from '../contracts/support';
 import { deleteKeys, SHARED_REDIS_URL, uniquePrefix, whenReady } from '../support/redis-server';
@@ -32,6 +32,7 @@ afterAll(async () => {
 const noFallback: RateLimiter = {
   take: () => Promise.reject(new Error('fell back to the local limiter')),
   takeAll: () => Promise.reject(new Error('fell back to the local limiter')),
+  giveBack: () => Promise.reject(new Error('fell back to the local limiter')),
 };
 
 const limiterOver = (redis: Redis, keyPrefix: string) =>
@@ -112,6 +113,50 @@ it('makes the same all-or-nothing decisions as the domain takeFromAll for severa
     }),
     { numRuns: 40 },
   );
+});
+
+it('gives back as the domain giveBackTokens does, between takes, whichever way the clock moves', async () => {
+  expect(GIVE_BACK_BODY).toContain(PEXPIRE);
+  const giveAtTime = `local now = tonumber(table.remove(ARGV))\n${GIVE_BACK_BODY.replace(PEXPIRE, `-- ${PEXPIRE}`)}`;
+  const policy = fc.record({ capacity: fc.integer({ min: 1, max: 1_000 }), windowMs: fc.integer({ min: 1, max: 600_000 }) });
+  const step = fc.record({ dt: fc.integer({ min: -60_000, max: 60_000 }), give: fc.boolean(), share: fc.double({ min: 0, max: 1.5, noNaN: true }) });
+  let run = 0;
+  await fc.assert(
+    fc.asyncProperty(policy, fc.integer({ min: 0, max: 2_000_000_000_000 }), fc.array(step, { minLength: 1, maxLength: 20 }), async (p, start, steps) => {
+      const key = `${prefix}give:${++run}`;
+      let now = start;
+      let state: BucketState | undefined;
+      for (const { dt, give, share } of steps) {
+        now += dt;
+        const n = Math.round(share * p.capacity);
+        if (give) {
+          const changed = await first.eval(giveAtTime, 1, key, p.capacity, p.windowMs, n, now);
+          // A bucket never taken from is missing, which reads as full: nothing to give back to.
+          expect(changed).toBe(state === undefined ? 0 : 1);
+          if (state !== undefined) state = giveBackTokens(p, state, now, n);
+        } else {
+          state = takeTokens(p, state ?? fullBucket(p, now), now, n).state;
+          await first.eval(scriptAtTime, 1, key, p.capacity, p.windowMs, n, now);
+        }
+        if (state === undefined) continue;
+        const [tokens, at] = await first.hmget(key, 'tokens', 'at');
+        expect([Number(tokens), Number(at)]).toEqual([state.tokens, state.updatedAt]);
+        expect(state.tokens).toBeLessThanOrEqual(p.capacity);
+      }
+      await first.del(key);
+    }),
+    { numRuns: 40 },
+  );
+});
+
+it('gives back through Redis, so every process sees the tokens again', async () => {
+  const keyPrefix = `${prefix}give-shared:`;
+  const [a, b] = [limiterOver(first, keyPrefix), limiterOver(second, keyPrefix)];
+  const policy = { limit: 10, windowMs: 3_600_000 };
+  expect(await a.take('client', policy, 10)).toMatchObject({ allowed: true, remaining: 0 });
+  await a.giveBack('client', policy, 4);
+  expect(await b.take('client', policy, 4)).toMatchObject({ allowed: true, remaining: 0 });
+  expect((await b.take('client', policy, 1)).allowed).toBe(false);
 });
 
 it('takes N from the shared bucket exactly across two processes', async () => {

@@ -41,6 +41,22 @@ export function rateLimiterContract(name: string, make: (clock: ManualClock) => 
       expect(await drain('client')).toBe(5);
     });
 
+    it('gives back tokens taken for work that was not done, never above the limit', async () => {
+      expect(await drain('client')).toBe(5);
+      await limiter.giveBack('client', policy, 3);
+      expect(await drain('client')).toBe(3);
+      await limiter.giveBack('client', policy, 100);
+      expect(await drain('client')).toBe(5);
+      await limiter.giveBack('client', policy, 0);
+      expect((await limiter.take('client', policy)).allowed).toBe(false);
+    });
+
+    it('gives nothing to a bucket nobody took from: it is full already', async () => {
+      await limiter.giveBack('untouched', policy, 10);
+      expect(await drain('untouched')).toBe(5);
+      expect(await drain('other')).toBe(5);
+    });
+
     it('keeps separate keys independent', async () => {
       expect(await drain('alice')).toBe(5);
       expect(await drain('bob')).toBe(5);

@@ -53,6 +53,7 @@ function outageWatch(): { logger: Logger; assertNone(): void } {
 const unusedFallback: RateLimiter = {
   take: () => Promise.reject(new Error('fell back to the local limiter')),
   takeAll: () => Promise.reject(new Error('fell back to the local limiter')),
+  giveBack: () => Promise.reject(new Error('fell back to the local limiter')),
 };
 
 function redisCache(label: string) {

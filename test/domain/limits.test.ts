@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { fullBucket, takeFromAll, takeToken, takeTokens, type BucketDecision, type BucketPolicy, type BucketState } from '../../src/domain/limits/token-bucket';
+import { fullBucket, giveBackTokens, takeFromAll, takeToken, takeTokens, type BucketDecision, type BucketPolicy, type BucketState } from '../../src/domain/limits/token-bucket';
 import { estimateTokens } from '../../src/domain/limits/token-estimate';
 
 const policy = fc.record({ capacity: fc.integer({ min: 1, max: 50 }), windowMs: fc.integer({ min: 1, max: 600_000 }) });
@@ -192,6 +192,51 @@ const cjkChar = fc
 const cjk = fc.array(cjkChar, { maxLength: 100 }).map((cs) => cs.join(''));
 const latin = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz ABCXYZ.,!?0123456789éü'), maxLength: 400 });
 const text = fc.oneof(cjk, latin, fc.string({ unit: 'grapheme', maxLength: 100 }), fc.tuple(cjk, latin).map(([a, b]) => a + b));
+
+describe('giveBackTokens', () => {
+  const bigPolicy = fc.record({ capacity: fc.integer({ min: 1, max: 100_000 }), windowMs: fc.integer({ min: 1, max: 600_000 }) });
+  const steps = fc.array(fc.tuple(fc.integer({ min: -FIVE_MIN, max: FIVE_MIN }), fc.boolean(), fc.double({ min: 0, max: 1.5, noNaN: true })), { maxLength: 60 });
+
+  it('never lets a bucket hold more than its capacity, nor grant more than it took back plus refill', () => {
+    fc.assert(
+      fc.property(bigPolicy, start, steps, (p, t0, list) => {
+        let state = fullBucket(p, t0);
+        let now = t0;
+        let latest = t0;
+        let granted = 0;
+        let returned = 0;
+        for (const [dt, give, share] of list) {
+          now += dt;
+          latest = Math.max(latest, now);
+          const n = Math.round(share * p.capacity);
+          if (give) {
+            // Only what was taken and not yet returned can honestly come back.
+            const back = Math.min(n, granted - returned);
+            state = giveBackTokens(p, state, now, back);
+            returned += back;
+          } else {
+            const d = takeTokens(p, state, now, n);
+            if (d.allowed) granted += n;
+            state = d.state;
+          }
+          expect(state.tokens).toBeLessThanOrEqual(p.capacity);
+          expect(state.tokens).toBeGreaterThanOrEqual(0);
+        }
+        expect(granted - returned).toBeLessThanOrEqual(p.capacity + (p.capacity * (latest - t0)) / p.windowMs + 1e-6 * p.capacity);
+      }),
+    );
+  });
+
+  it('examples: 70 taken, 30 back leaves 60; a full bucket gains nothing; a negative amount is nothing', () => {
+    const p = { capacity: 100, windowMs: 60_000 };
+    const taken = takeTokens(p, fullBucket(p, 0), 0, 70).state;
+    expect(giveBackTokens(p, taken, 0, 30)).toEqual({ tokens: 60, updatedAt: 0 });
+    expect(giveBackTokens(p, fullBucket(p, 0), 0, 30)).toEqual({ tokens: 100, updatedAt: 0 });
+    expect(giveBackTokens(p, taken, 0, -5)).toEqual({ tokens: 30, updatedAt: 0 });
+    // Refill first: 30 s later 50 are back by themselves, so 30 more fill it up to 100 only.
+    expect(giveBackTokens(p, taken, 30_000, 30)).toEqual({ tokens: 100, updatedAt: 30_000 });
+  });
+});
 
 describe('estimateTokens', () => {
   it('counts one token per CJK character (astral ones included)', () => {

@@ -26,18 +26,22 @@ function setup({ sayingsPerClientHour = 2_000 } = {}) {
   const inner = new InMemoryJobQueue({ clock, random, visibilityTimeoutMs: 30_000, maxReceiveCount: 5 });
   const sent: JobMessage[] = [];
   let down = false;
+  /** Items the queue refuses one by one (as SQS's batch answers per entry). */
+  const refusedItems = new Set<number>();
   const queue = {
-    send: (messages: readonly JobMessage[]) => {
-      if (down) return Promise.reject(new JobQueueError('SQS SendMessageBatch failed (ServiceUnavailable)'));
-      sent.push(...messages);
-      return inner.send(messages);
+    send: async (messages: readonly JobMessage[]) => {
+      if (down) throw new JobQueueError('SQS SendMessageBatch failed (ServiceUnavailable)');
+      const taken = messages.filter((m) => !refusedItems.has(m.item));
+      sent.push(...taken);
+      await inner.send(taken);
+      return { failed: messages.flatMap((m, at) => (refusedItems.has(m.item) ? [at] : [])) };
     },
   } as unknown as JobQueue;
   const submit = new SubmitJobUseCase(models, AWS_SERVICES, new ServicePicker(AWS_SERVICES, 24, random), repo, queue, silentLogger, clock, random, new InMemoryRateLimiter(clock), {
     ttlMs: 86_400_000,
     sayingsPerClientHour,
   });
-  return { clock, repo, submit, sent, setDown: (v: boolean) => (down = v) };
+  return { clock, repo, submit, sent, refusedItems, setDown: (v: boolean) => (down = v) };
 }
 
 const request = (key: string | undefined): SubmitJobInput => ({ type: 'generate', count: 9, models: ['haiku'], services: ['s3', 'sqs', 'ec2'], idempotencyKey: key });
@@ -93,6 +97,22 @@ describe('SubmitJobUseCase with an Idempotency-Key', () => {
     expect(fresh.sent.map((m) => m.jobId)).toEqual([jobId, jobId, jobId]);
   });
 
+  it('a retry that queues only the pending items fails the ones the queue refused, not others at the same position', async () => {
+    const t = setup();
+    const first = await t.submit.execute(request('k-partial'));
+    const stored = (await t.repo.get(first.ok ? first.value.job.jobId : ''))!;
+    // Stored, never queued, item 0 already failed: the retry sends items 1 and 2, and the queue refuses item 1.
+    const fresh = setup();
+    const header = { ...stored.header, queuedAt: undefined };
+    await fresh.repo.create({ header, items: stored.items });
+    await fresh.repo.settle(header.id, 0, { status: 'failed', at: 1, error: { code: 'enqueue_failed', message: 'refused', attempt: 0, at: 1, final: true } });
+    fresh.refusedItems.add(1);
+    fresh.clock.advance(QUEUE_GRACE_MS);
+    await expect(fresh.submit.execute(request('k-partial'))).resolves.toMatchObject({ ok: true, value: { replayed: true } });
+    expect(fresh.sent.map((m) => m.item)).toEqual([2]);
+    expect((await fresh.repo.get(header.id))?.items.map((i) => i.status)).toEqual(['failed', 'failed', 'pending']);
+  });
+
   it('without a key a refused queue fails the job, so it ends (nobody could name it again)', async () => {
     const t = setup();
     t.setDown(true);
@@ -128,6 +148,48 @@ describe("SubmitJobUseCase: a client's hourly allowance of sayings", () => {
     expect(first.ok && first.value.replayed).toBe(false);
     await expect(t.submit.execute(asking(100, '203.0.113.7'))).resolves.toMatchObject({ ok: true });
     for (let i = 0; i < 3; i++) await expect(t.submit.execute(asking(1_000, undefined))).resolves.toMatchObject({ ok: true });
+  });
+
+  it('gives back what a keyless job the queue refused took: it was failed, nothing will be made', async () => {
+    const t = setup({ sayingsPerClientHour: 1_000 });
+    t.setDown(true);
+    for (let i = 0; i < 3; i++) await expect(t.submit.execute(asking(1_000, '203.0.113.7'))).resolves.toMatchObject({ ok: false, error: { code: 'queue_unavailable' } });
+    t.setDown(false);
+    await expect(t.submit.execute(asking(1_000, '203.0.113.7'))).resolves.toMatchObject({ ok: true });
+    await expect(t.submit.execute(asking(1, '203.0.113.7'))).resolves.toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+  });
+
+  it('keeps what a keyed job the queue refused took: it stays pending, and its retry queues it for nothing more', async () => {
+    const t = setup({ sayingsPerClientHour: 1_000 });
+    t.setDown(true);
+    await expect(t.submit.execute(asking(1_000, '203.0.113.7', 'k-keeps'))).resolves.toMatchObject({ ok: false, error: { code: 'queue_unavailable' } });
+    t.setDown(false);
+    await expect(t.submit.execute(asking(1, '203.0.113.7'))).resolves.toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+    t.clock.advance(QUEUE_GRACE_MS);
+    await expect(t.submit.execute(asking(1_000, '203.0.113.7', 'k-keeps'))).resolves.toMatchObject({ ok: true, value: { replayed: true } });
+    // Items of 3 sayings: 334 for 1,000.
+    expect(t.sent).toHaveLength(334);
+  });
+
+  it('gives back the sayings of the items the queue refused, and fails exactly those', async () => {
+    const t = setup({ sayingsPerClientHour: 1_000 });
+    // 9 sayings in items of 3 (s3, sqs, ec2): items 1 and 2 refused, 6 sayings back.
+    for (const i of [1, 2]) t.refusedItems.add(i);
+    const first = await t.submit.execute({ ...request(undefined), count: 9, clientId: '203.0.113.7' });
+    expect(first.ok).toBe(true);
+    const jobId = first.ok ? first.value.job.jobId : '';
+    expect((await t.repo.get(jobId))?.items.map((i) => i.status)).toEqual(['pending', 'failed', 'failed']);
+    t.refusedItems.clear();
+    await expect(t.submit.execute(asking(997, '203.0.113.7'))).resolves.toMatchObject({ ok: true });
+    await expect(t.submit.execute(asking(1, '203.0.113.7'))).resolves.toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+  });
+
+  it('a racing first submission of the same key that finds the job stored gives back what it took, and replays', async () => {
+    const t = setup({ sayingsPerClientHour: 1_000 });
+    const both = await Promise.all([t.submit.execute(asking(400, '203.0.113.7', 'k-race')), t.submit.execute(asking(400, '203.0.113.7', 'k-race'))]);
+    expect(both.map((r) => r.ok && r.value.replayed).sort()).toEqual([false, true]);
+    await expect(t.submit.execute(asking(600, '203.0.113.7'))).resolves.toMatchObject({ ok: true });
+    await expect(t.submit.execute(asking(1, '203.0.113.7'))).resolves.toMatchObject({ ok: false, error: { code: 'rate_limited' } });
   });
 
   it('refuses an allowance smaller than the largest job, which could never be submitted', () => {

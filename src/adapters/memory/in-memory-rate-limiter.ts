@@ -1,4 +1,4 @@
-import { fullBucket, takeFromAll, type BucketState } from '../../domain/limits/token-bucket';
+import { fullBucket, giveBackTokens, takeFromAll, type BucketState } from '../../domain/limits/token-bucket';
 import type { Clock } from '../../ports/clock';
 import type { RateDecision, RateDecisions, RateLimiter, RatePolicy, RateTake } from '../../ports/rate-limiter';
 
@@ -40,6 +40,13 @@ export class InMemoryRateLimiter implements RateLimiter {
         resetMs: d.resetMs,
       })),
     });
+  }
+
+  giveBack(key: string, policy: RatePolicy, tokens: number): Promise<void> {
+    const state = this.buckets.get(key);
+    // A bucket this process no longer tracks reads as full: there is nothing to give back to.
+    if (state !== undefined) this.remember(key, giveBackTokens({ capacity: policy.limit, windowMs: policy.windowMs }, state, this.clock.monotonicMs(), tokens));
+    return Promise.resolve();
   }
 
   /** Most recently used last, so the oldest key is the first one the map yields. */

@@ -5,7 +5,7 @@ import type { MetricsSink } from '../../ports/metrics-sink';
 import { RateLimiterError, type RateDecision, type RateDecisions, type RateLimiter, type RatePolicy, type RateTake } from '../../ports/rate-limiter';
 import { SystemClock } from '../system/system-clock';
 import { DEFAULT_PROBE_INTERVAL_MS, RedisAvailability } from './redis-availability';
-import { TAKE_TOKEN_LUA, TAKE_TOKEN_SHA } from './take-token-script';
+import { GIVE_BACK_LUA, GIVE_BACK_SHA, TAKE_TOKEN_LUA, TAKE_TOKEN_SHA } from './take-token-script';
 
 export interface RedisRateLimiterSettings {
   /** From `createRedisClient`, so that commands fail at once while disconnected and time out quickly when slow. */
@@ -62,7 +62,7 @@ export class RedisRateLimiter implements RateLimiter {
     if (!this.availability.shouldAttempt(this.redis.status)) return this.fallback.takeAll(takes);
     let decisions: RateDecisions;
     try {
-      decisions = toDecisions(await this.runScript(takes), takes);
+      decisions = toDecisions(await this.takeScript(takes), takes);
     } catch (error) {
       this.availability.failed(error);
       return this.fallback.takeAll(takes);
@@ -71,15 +71,30 @@ export class RedisRateLimiter implements RateLimiter {
     return decisions;
   }
 
-  /** EVALSHA sends 40 bytes instead of the script; a server that has not seen it yet (or restarted) gets EVAL. */
-  private async runScript(takes: readonly RateTake[]): Promise<unknown> {
-    const keys = takes.map((t) => this.keyPrefix + t.key);
-    const args = takes.flatMap((t) => [t.policy.limit, t.policy.windowMs, t.tokens]);
+  /** One script call; while Redis is unavailable the fallback gets the tokens (ADR 0019: it errs towards charging). */
+  async giveBack(key: string, policy: RatePolicy, tokens: number): Promise<void> {
+    if (!this.availability.shouldAttempt(this.redis.status)) return this.fallback.giveBack(key, policy, tokens);
     try {
-      return await this.redis.evalsha(TAKE_TOKEN_SHA, keys.length, ...keys, ...args);
+      await this.runScript(GIVE_BACK_SHA, GIVE_BACK_LUA, [this.keyPrefix + key], [policy.limit, policy.windowMs, tokens]);
+    } catch (error) {
+      this.availability.failed(error);
+      return this.fallback.giveBack(key, policy, tokens);
+    }
+    this.availability.succeeded();
+  }
+
+  private takeScript(takes: readonly RateTake[]): Promise<unknown> {
+    const keys = takes.map((t) => this.keyPrefix + t.key);
+    return this.runScript(TAKE_TOKEN_SHA, TAKE_TOKEN_LUA, keys, takes.flatMap((t) => [t.policy.limit, t.policy.windowMs, t.tokens]));
+  }
+
+  /** EVALSHA sends 40 bytes instead of the script; a server that has not seen it yet (or restarted) gets EVAL. */
+  private async runScript(sha: string, lua: string, keys: readonly string[], args: readonly number[]): Promise<unknown> {
+    try {
+      return await this.redis.evalsha(sha, keys.length, ...keys, ...args);
     } catch (error) {
       if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
-      return this.redis.eval(TAKE_TOKEN_LUA, keys.length, ...keys, ...args);
+      return this.redis.eval(lua, keys.length, ...keys, ...args);
     }
   }
 }

@@ -61,3 +61,27 @@ local now = tonumber(time[1]) * 1000 + tonumber(time[2]) / 1000
 
 export const TAKE_TOKEN_LUA = SERVER_NOW + TAKE_TOKEN_BODY;
 export const TAKE_TOKEN_SHA = createHash('sha1').update(TAKE_TOKEN_LUA).digest('hex');
+
+/**
+ * The domain's `giveBackTokens` in Lua: refill, then add the tokens given back, never above the capacity, as one
+ * atomic step. KEYS[1]: the bucket's hash; ARGV: capacity, windowMs, tokens. A missing key is a full bucket, so
+ * there is nothing to give back to. Replies 1 when the bucket was changed, else 0.
+ */
+export const GIVE_BACK_BODY = `
+local capacity = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local given = math.max(0, tonumber(ARGV[3]))
+local rate = capacity / window
+local saved = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(saved[1])
+local at = tonumber(saved[2])
+if tokens == nil or at == nil then return 0 end
+tokens = math.min(capacity, tokens + math.max(0, now - at) * rate + given)
+at = math.max(now, at)
+redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', tokens), 'at', string.format('%.17g', at))
+redis.call('PEXPIRE', KEYS[1], math.max(1, math.ceil(at - now + (capacity - tokens) / rate)))
+return 1
+`;
+
+export const GIVE_BACK_LUA = SERVER_NOW + GIVE_BACK_BODY;
+export const GIVE_BACK_SHA = createHash('sha1').update(GIVE_BACK_LUA).digest('hex');

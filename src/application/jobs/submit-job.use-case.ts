@@ -9,7 +9,7 @@ import type { JobQueue } from '../../ports/job-queue';
 import type { JobRepo } from '../../ports/job-repo';
 import type { Logger } from '../../ports/logger';
 import type { RandomSource } from '../../ports/random-source';
-import type { RateLimiter } from '../../ports/rate-limiter';
+import type { RateLimiter, RatePolicy } from '../../ports/rate-limiter';
 import type { ModelDirectory } from '../sayings/models';
 import type { ServicePicker } from '../sayings/service-picker';
 import { describeError } from '../sayings/pool-builder';
@@ -93,7 +93,7 @@ export class SubmitJobUseCase {
       if (earlier) return this.replay(earlier, requestFingerprint);
     }
     // A replay (above) costs nothing more, so it takes nothing; a new job takes every saying it asks for.
-    const allowance = input.clientId === undefined ? undefined : await this.limiter.take(`jobs:${input.clientId}`, { limit: this.settings.sayingsPerClientHour, windowMs: HOUR_MS }, request.value.count);
+    const allowance = input.clientId === undefined ? undefined : await this.limiter.take(allowanceKey(input.clientId), this.allowancePolicy(), request.value.count);
     if (allowance && !allowance.allowed) {
       return err({
         code: 'rate_limited',
@@ -108,17 +108,26 @@ export class SubmitJobUseCase {
       items: plans.map((p) => newItem(p.index, p.model, p.serviceIds, now)),
     };
     if ((await this.repo.create(job)) === 'exists') {
-      // A racing retry stored it first (or the key's job has expired but is not deleted yet).
+      // A racing retry stored it first (or the key's job has expired but is not deleted yet): this request made
+      // nothing, so what it took goes back.
+      await this.giveBack(input.clientId, request.value.count);
       const earlier = await this.repo.get(id);
       if (earlier && requestFingerprint !== undefined) return this.replay(earlier, requestFingerprint);
       return err({ code: 'idempotency_key_reused', message: 'This Idempotency-Key was used for a job that has expired; send the request with a new key.' });
     }
     // With a key, a queue that takes nothing leaves the job pending: the client is told to retry, and its retry
     // (same key) queues it. Without one, nobody could name the job again, so its items are failed and it ends.
-    const queued = await this.enqueue(job, job.items, requestFingerprint === undefined);
-    if (!queued.ok) return queued;
+    const keyless = requestFingerprint === undefined;
+    const queued = await this.enqueue(job, job.items, keyless);
+    if (!queued.ok) {
+      // Keyless, its items were failed and nothing will be made: what it took goes back. Keyed, it stays pending
+      // and the client's retry queues it without taking anything more, so the allowance stays spent.
+      if (keyless) await this.giveBack(input.clientId, request.value.count);
+      return queued;
+    }
+    await this.giveBack(input.clientId, sayingsOf(queued.value));
     const stored = await this.repo.get(job.header.id);
-    this.logger.info('job submitted', { jobId: job.header.id, type: request.value.type, items: plans.length, unqueued: queued.value, idempotent: requestFingerprint !== undefined });
+    this.logger.info('job submitted', { jobId: job.header.id, type: request.value.type, items: plans.length, unqueued: queued.value.length, idempotent: !keyless });
     return ok({ job: summarizeJob(stored ?? job), replayed: false });
   }
 
@@ -136,7 +145,7 @@ export class SubmitJobUseCase {
     if (stranded && pending.length > 0) {
       const queued = await this.enqueue(earlier, pending, false);
       if (!queued.ok) return queued;
-      this.logger.info('job queued by a retried submission', { jobId: earlier.header.id, items: pending.length, unqueued: queued.value });
+      this.logger.info('job queued by a retried submission', { jobId: earlier.header.id, items: pending.length, unqueued: queued.value.length });
       return ok({ job: summarizeJob((await this.repo.get(earlier.header.id)) ?? earlier), replayed: true });
     }
     this.logger.info('job submission replayed', { jobId: earlier.header.id });
@@ -146,25 +155,39 @@ export class SubmitJobUseCase {
   /**
    * Sends one message per item; marks the job queued when the queue took any. Items the queue refused are failed
    * at once (the job still ends) — unless it took none and `failWhenRefused` is false: then nothing is changed and
-   * the caller answers 503. Answers how many items were left out.
+   * the caller answers 503. Answers the items left out.
    */
-  private async enqueue(job: Job, items: readonly JobItem[], failWhenRefused: boolean): Promise<Result<number, SubmitJobError>> {
-    let failed: readonly number[];
+  private async enqueue(job: Job, items: readonly JobItem[], failWhenRefused: boolean): Promise<Result<readonly JobItem[], SubmitJobError>> {
+    let refused: readonly JobItem[];
     try {
-      failed = (await this.queue.send(items.map((i) => ({ jobId: job.header.id, item: i.index })))).failed;
+      const { failed } = await this.queue.send(items.map((i) => ({ jobId: job.header.id, item: i.index })));
+      // Positions in the list sent, which is not every item of the job when a retry queues the pending ones.
+      refused = failed.map((at) => items[at]).filter((item): item is JobItem => item !== undefined);
     } catch (error) {
       this.logger.error('job not queued', { jobId: job.header.id, error: describeError(error) });
-      failed = items.map((i) => i.index);
+      refused = items;
     }
     const at = this.clock.now();
-    const none = failed.length === items.length;
+    const none = refused.length === items.length;
     if (none && !failWhenRefused) return err(QUEUE_UNAVAILABLE);
     // Best effort: if the store is down too, the items stay pending and the job reads as running.
     const error = { code: 'enqueue_failed', message: 'The queue did not accept this item.', attempt: 0, at, final: true };
-    await Promise.all(failed.map((index) => this.repo.settle(job.header.id, index, { status: 'failed', at, error }).catch(() => undefined)));
+    await Promise.all(refused.map((item) => this.repo.settle(job.header.id, item.index, { status: 'failed', at, error }).catch(() => undefined)));
     if (none) return err(QUEUE_UNAVAILABLE);
     await this.repo.markQueued(job.header.id, at).catch((e: unknown) => this.logger.warn('job queued but not marked so', { jobId: job.header.id, error: describeError(e) }));
-    return ok(failed.length);
+    return ok(refused);
+  }
+
+  private allowancePolicy(): RatePolicy {
+    return { limit: this.settings.sayingsPerClientHour, windowMs: HOUR_MS };
+  }
+
+  /** Sayings taken from a client's allowance for work that will not be done; a failure only leaves them spent. */
+  private async giveBack(clientId: string | undefined, sayings: number): Promise<void> {
+    if (clientId === undefined || sayings <= 0) return;
+    await this.limiter.giveBack(allowanceKey(clientId), this.allowancePolicy(), sayings).catch((error: unknown) =>
+      this.logger.warn('job allowance not given back', { sayings, error: describeError(error) }),
+    );
   }
 
   private resolve(input: SubmitJobInput): Result<JobRequest, SubmitJobError> {
@@ -203,3 +226,8 @@ const QUEUE_UNAVAILABLE = { code: 'queue_unavailable', message: 'The job queue i
 
 const unique = (values: readonly string[]): readonly string[] => [...new Set(values)];
 const quoteList = (values: readonly string[]): string => values.map((v) => `"${v.slice(0, 60)}"`).join(', ');
+
+const allowanceKey = (clientId: string): string => `jobs:${clientId}`;
+
+/** How many sayings the items ask for. */
+const sayingsOf = (items: readonly JobItem[]): number => items.reduce((n, item) => n + item.serviceIds.length, 0);

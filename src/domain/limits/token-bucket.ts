@@ -65,6 +65,15 @@ export function takeTokens(policy: BucketPolicy, state: BucketState, now: number
   return decide(policy, r, cost, enough(r.tokens, cost));
 }
 
+/**
+ * Puts back `tokens` taken for work that was then not done (a refused job), never above the capacity: a bucket
+ * refilled in the meantime gains only what it lacks.
+ */
+export function giveBackTokens(policy: BucketPolicy, state: BucketState, now: number, tokens: number): BucketState {
+  const r = refill(policy, state, now);
+  return { tokens: Math.min(policy.capacity, r.tokens + Math.max(0, tokens)), updatedAt: r.updatedAt };
+}
+
 /** Takes one token if there is one. */
 export function takeToken(policy: BucketPolicy, state: BucketState, now: number): BucketDecision {
   return takeTokens(policy, state, now, 1);
