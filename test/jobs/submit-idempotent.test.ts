@@ -192,6 +192,15 @@ describe("SubmitJobUseCase: a client's hourly allowance of sayings", () => {
     await expect(t.submit.execute(asking(1, '203.0.113.7'))).resolves.toMatchObject({ ok: false, error: { code: 'rate_limited' } });
   });
 
+  it('a racing twin refused by the allowance its twin took replays the job the twin stored, instead of a 429', async () => {
+    const t = setup({ sayingsPerClientHour: 1_000 });
+    const both = await Promise.all([t.submit.execute(asking(800, '203.0.113.7', 'k-twin')), t.submit.execute(asking(800, '203.0.113.7', 'k-twin'))]);
+    expect(both.map((r) => r.ok)).toEqual([true, true]);
+    expect(both.map((r) => r.ok && r.value.replayed).sort()).toEqual([false, true]);
+    // A different request past the allowance is still refused.
+    await expect(t.submit.execute(asking(800, '203.0.113.7', 'k-other'))).resolves.toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+  });
+
   it('refuses an allowance smaller than the largest job, which could never be submitted', () => {
     expect(() => setup({ sayingsPerClientHour: 999 })).toThrow('sayingsPerClientHour must be at least 1000, the largest job');
   });

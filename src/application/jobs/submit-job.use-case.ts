@@ -95,6 +95,9 @@ export class SubmitJobUseCase {
     // A replay (above) costs nothing more, so it takes nothing; a new job takes every saying it asks for.
     const allowance = input.clientId === undefined ? undefined : await this.limiter.take(allowanceKey(input.clientId), this.allowancePolicy(), request.value.count);
     if (allowance && !allowance.allowed) {
+      // A racing twin of this keyed request may have taken the allowance and stored the job meanwhile: replay it.
+      const twin = requestFingerprint === undefined ? undefined : await this.repo.get(id);
+      if (twin && requestFingerprint !== undefined) return this.replay(twin, requestFingerprint);
       return err({
         code: 'rate_limited',
         retryAfterMs: allowance.retryAfterMs,
