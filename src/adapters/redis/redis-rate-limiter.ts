@@ -58,34 +58,35 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   /** One script call for every bucket, so a request's RPM and TPM cost one round trip and are taken together. */
-  async takeAll(takes: readonly RateTake[]): Promise<RateDecisions> {
-    if (!this.availability.shouldAttempt(this.redis.status)) return this.fallback.takeAll(takes);
-    let decisions: RateDecisions;
-    try {
-      decisions = toDecisions(await this.takeScript(takes), takes);
-    } catch (error) {
-      this.availability.failed(error);
-      return this.fallback.takeAll(takes);
-    }
-    this.availability.succeeded();
-    return decisions;
+  takeAll(takes: readonly RateTake[]): Promise<RateDecisions> {
+    const keys = takes.map((t) => this.keyPrefix + t.key);
+    const args = takes.flatMap((t) => [t.policy.limit, t.policy.windowMs, t.tokens]);
+    return this.onRedisOr(
+      async () => toDecisions(await this.runScript(TAKE_TOKEN_SHA, TAKE_TOKEN_LUA, keys, args), takes),
+      () => this.fallback.takeAll(takes),
+    );
   }
 
   /** One script call; while Redis is unavailable the fallback gets the tokens (ADR 0019: it errs towards charging). */
-  async giveBack(key: string, policy: RatePolicy, tokens: number): Promise<void> {
-    if (!this.availability.shouldAttempt(this.redis.status)) return this.fallback.giveBack(key, policy, tokens);
-    try {
-      await this.runScript(GIVE_BACK_SHA, GIVE_BACK_LUA, [this.keyPrefix + key], [policy.limit, policy.windowMs, tokens]);
-    } catch (error) {
-      this.availability.failed(error);
-      return this.fallback.giveBack(key, policy, tokens);
-    }
-    this.availability.succeeded();
+  giveBack(key: string, policy: RatePolicy, tokens: number): Promise<void> {
+    return this.onRedisOr(
+      async () => void (await this.runScript(GIVE_BACK_SHA, GIVE_BACK_LUA, [this.keyPrefix + key], [policy.limit, policy.windowMs, tokens])),
+      () => this.fallback.giveBack(key, policy, tokens),
+    );
   }
 
-  private takeScript(takes: readonly RateTake[]): Promise<unknown> {
-    const keys = takes.map((t) => this.keyPrefix + t.key);
-    return this.runScript(TAKE_TOKEN_SHA, TAKE_TOKEN_LUA, keys, takes.flatMap((t) => [t.policy.limit, t.policy.windowMs, t.tokens]));
+  /** `onRedis` while Redis is available; `fallback` while it is not, and instead of any call that fails. */
+  private async onRedisOr<T>(onRedis: () => Promise<T>, fallback: () => Promise<T>): Promise<T> {
+    if (!this.availability.shouldAttempt(this.redis.status)) return fallback();
+    let result: T;
+    try {
+      result = await onRedis();
+    } catch (error) {
+      this.availability.failed(error);
+      return fallback();
+    }
+    this.availability.succeeded();
+    return result;
   }
 
   /** EVALSHA sends 40 bytes instead of the script; a server that has not seen it yet (or restarted) gets EVAL. */

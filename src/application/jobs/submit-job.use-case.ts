@@ -96,8 +96,10 @@ export class SubmitJobUseCase {
     const allowance = input.clientId === undefined ? undefined : await this.limiter.take(allowanceKey(input.clientId), this.allowancePolicy(), request.value.count);
     if (allowance && !allowance.allowed) {
       // A racing twin of this keyed request may have taken the allowance and stored the job meanwhile: replay it.
-      const twin = requestFingerprint === undefined ? undefined : await this.repo.get(id);
-      if (twin && requestFingerprint !== undefined) return this.replay(twin, requestFingerprint);
+      if (requestFingerprint !== undefined) {
+        const twin = await this.repo.get(id);
+        if (twin) return this.replay(twin, requestFingerprint);
+      }
       return err({
         code: 'rate_limited',
         retryAfterMs: allowance.retryAfterMs,
