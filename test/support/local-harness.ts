@@ -6,6 +6,7 @@ import { createLocalApp, type LocalApp } from '../../src/entrypoints/local/local
 import { TOKENS } from '../../src/entrypoints/container/tokens';
 import type { PoolBuilder } from '../../src/application/sayings/pool-builder';
 import type { Logger, LogFields } from '../../src/ports/logger';
+import { requestContext } from '../../src/adapters/logging/request-context';
 
 export interface Harness {
   readonly local: LocalApp;
@@ -20,11 +21,13 @@ export interface CapturedLog {
   readonly level: string;
   readonly message: string;
   readonly fields: LogFields | undefined;
+  /** The request id bound where the line was logged (the one the production logger adds to it). */
+  readonly requestId: string | undefined;
 }
 
 /** A logger that keeps lines in memory, so tests can assert on what was (and was not) logged. */
 export function captureLogger(into: CapturedLog[]): Logger {
-  const at = (level: string) => (message: string, fields?: LogFields) => void into.push({ level, message, fields });
+  const at = (level: string) => (message: string, fields?: LogFields) => void into.push({ level, message, fields, requestId: requestContext.getStore()?.requestId });
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 

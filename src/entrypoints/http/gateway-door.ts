@@ -1,12 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { requestContext } from '../../adapters/logging/request-context';
 import { echoable } from '../../domain/text/echo';
 import type { Logger } from '../../ports/logger';
+import { elapsedMs, endOf, logAccess } from './core/access-line';
 import { isStreamResponse, type HttpRequest, type HttpResponse } from './core/http-types';
 import { routeMatcher, safeDecode } from './core/route-matcher';
 import { writeStream } from './core/node-stream';
 import { HttpError } from './http-error';
+import { chooseRequestId } from './middleware';
 import type { ApiRoute } from './routes/api-routes';
 
 export interface GatewayDoorDeps {
@@ -21,7 +22,6 @@ export interface GatewayDoorDeps {
   readonly bodyLimitBytes: number;
 }
 
-const CLIENT_REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 /**
  * The gateway's own door on node:http (ADR 0015): the `/v1/` routes without the Express chain, which costs more
@@ -36,26 +36,25 @@ export function gatewayDoor(deps: GatewayDoorDeps): RequestListener {
     const url = req.url ?? '/';
     if (!url.startsWith(deps.prefix)) return deps.fallback(req, res);
     const given = req.headers['x-request-id'];
-    const requestId = typeof given === 'string' && CLIENT_REQUEST_ID.test(given) ? given : randomUUID();
+    const requestId = chooseRequestId(typeof given === 'string' ? given : undefined);
     res.setHeader('x-request-id', requestId);
-    const started = process.hrtime.bigint();
-    res.once('finish', () => {
-      const fields = { method: req.method, path: loggablePath(url), status: res.statusCode, durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100 };
-      if (res.statusCode >= 500) deps.logger.error('request failed', fields);
-      else deps.logger.info('request', fields);
+    const started = performance.now();
+    const gone = new AbortController();
+    // One listener for the end of every response (ADR 0015): 'close' follows 'finish' for an answer sent in full,
+    // and comes alone when the client left first — then the call upstream is aborted, and the line says so.
+    res.on('close', () => {
+      const { aborted, status } = endOf(res);
+      if (aborted) gone.abort(new Error('the client closed the connection'));
+      logAccess(deps.logger, requestId, { method: req.method, path: loggablePath(url), status, durationMs: elapsedMs(started), aborted });
     });
-    requestContext.run({ requestId }, () => void serve(req, res, url).catch((error: unknown) => fail(res, deps.errorResponse(error))));
+    requestContext.run({ requestId }, () => void serve(req, res, url, gone.signal).catch((error: unknown) => fail(res, deps.errorResponse(error))));
   };
 
-  async function serve(req: IncomingMessage, res: ServerResponse, url: string): Promise<void> {
+  async function serve(req: IncomingMessage, res: ServerResponse, url: string, signal: AbortSignal): Promise<void> {
     const queryAt = url.indexOf('?');
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
     const method = req.method ?? 'GET';
     const found = match(method, path);
-    const gone = new AbortController();
-    res.once('close', () => {
-      if (!res.writableFinished) gone.abort(new Error('the client closed the connection'));
-    });
     const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req, found.limitBytes);
     const request: HttpRequest = {
       method,
@@ -65,7 +64,7 @@ export function gatewayDoor(deps: GatewayDoorDeps): RequestListener {
       headers: flatHeaders(req),
       body,
       clientIp: req.socket.remoteAddress ?? 'unknown',
-      signal: gone.signal,
+      signal,
     };
     const response = await found.route(request);
     if (isStreamResponse(response)) await writeStream(res, response);

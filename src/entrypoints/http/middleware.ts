@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Logger } from '../../ports/logger';
 import { requestContext } from '../../adapters/logging/request-context';
+import { elapsedMs, endOf, logAccess } from './core/access-line';
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -21,15 +22,14 @@ export function requestId(): RequestHandler {
   };
 }
 
-/** One line per request, after it ends. */
+/** One line per request when it ends, a client that left first included ('close' follows 'finish' otherwise). */
 export function accessLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const fields = { method: req.method, path: req.path, status: res.statusCode, durationMs: Math.round(ms * 100) / 100 };
-      if (res.statusCode >= 500) logger.error('request failed', fields);
-      else logger.info('request', fields);
+    const started = performance.now();
+    res.on('close', () => {
+      const { aborted, status } = endOf(res);
+      const id = typeof res.locals.requestId === 'string' ? res.locals.requestId : chooseRequestId(undefined);
+      logAccess(logger, id, { method: req.method, path: req.path, status, durationMs: elapsedMs(started), aborted });
     });
     next();
   };

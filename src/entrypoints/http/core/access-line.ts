@@ -1,0 +1,39 @@
+import { requestContext } from '../../../adapters/logging/request-context';
+import type { ServerResponse } from 'node:http';
+import type { Logger } from '../../../ports/logger';
+
+/** The status an access line gives a request whose client left before any answer was sent (nginx's 499). */
+export const CLIENT_CLOSED = 499;
+
+export interface AccessFields {
+  readonly method: string | undefined;
+  readonly path: string;
+  readonly status: number;
+  readonly durationMs: number;
+  /** The client closed the connection before the answer was sent in full. */
+  readonly aborted: boolean;
+}
+
+/**
+ * The one line every request leaves when it ends, from either door: `request` at info, `request failed` at error
+ * for a 5xx the server answered (a client that left is not a server failure). A response's end can be emitted
+ * outside the request's context (a socket closed by the client), so the line is bound to its request id here.
+ */
+export function logAccess(logger: Logger, requestId: string, { method, path, status, durationMs, aborted }: AccessFields): void {
+  const fields = aborted ? { method, path, status, durationMs, aborted } : { method, path, status, durationMs };
+  const write = status >= 500 && !aborted ? () => logger.error('request failed', fields) : () => logger.info('request', fields);
+  if (requestContext.getStore()?.requestId === requestId) write();
+  else requestContext.run({ requestId }, write);
+}
+
+/**
+ * How a response ended, at its 'close' (which follows 'finish' when it was sent in full): aborted when the client
+ * left before the answer was complete, and then 499 if no answer had been started.
+ */
+export function endOf(res: ServerResponse): { readonly aborted: boolean; readonly status: number } {
+  const aborted = !res.writableFinished;
+  return { aborted, status: aborted && !res.headersSent ? CLIENT_CLOSED : res.statusCode };
+}
+
+/** Milliseconds since `started` (a `performance.now()`), to two decimals. */
+export const elapsedMs = (started: number): number => Math.round((performance.now() - started) * 100) / 100;
