@@ -35,6 +35,33 @@ describe('user text (seed 002 server-side checks)', () => {
     expect(r.ok && r.value.length).toBe(16_384);
   });
 
+  it('agrees with the rules spelled out one by one, on plain ASCII (its fast path) and on everything else', () => {
+    /** The checks in their documented order, written the slow and obvious way. */
+    const reference = (text: string, r: typeof rules): string => {
+      if (text.includes('\u0000')) return 'null_byte';
+      if (/\p{Cs}/u.test(text)) return 'lone_surrogate';
+      const cleaned = cleanUserText(text);
+      const count = [...cleaned].filter((ch) => /\p{C}/u.test(ch) && !'\n\r\t'.includes(ch)).length;
+      if (count > [...cleaned].length * r.maxControlRatio) return 'too_many_control_characters';
+      if (Buffer.byteLength(cleaned, 'utf8') > r.maxBytes) return 'too_large';
+      return `ok:${cleaned}`;
+    };
+    const piece = fc.oneof(
+      { weight: 6, arbitrary: fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 12 }) },
+      fc.constantFrom('\n', '\t', '\r', '\u0000', '\u0001', '\u007f', '\u200b', '\ufeff', '\u0301', 'é', 'クラウド', '😀', '\ud800', '\u30ab\u3099'),
+    );
+    const small = { maxBytes: 48, maxControlRatio: 0.05 };
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 10 }).map((parts) => parts.join('')), (text) => {
+        const r = checkUserText(text, small);
+        expect(r.ok ? `ok:${r.value}` : r.error.rule).toBe(reference(text, small));
+      }),
+      { numRuns: 2_000 },
+    );
+    expect(checkUserText('x'.repeat(48), small)).toEqual({ ok: true, value: 'x'.repeat(48) });
+    expect(checkUserText('x'.repeat(49), small)).toMatchObject({ ok: false, error: { rule: 'too_large', bytes: 49 } });
+  });
+
   it('never throws and a passing text comes back clean', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), (s) => {

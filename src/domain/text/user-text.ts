@@ -22,6 +22,8 @@ const HIDDEN = /[\u200b-\u200f\u2028-\u202f\u2060-\u2064\ufeff]/g;
 /** Unicode "Other" (Cc Cf Cs Co Cn) except the whitespace people type. */
 const CONTROL = /(?![\n\r\t])\p{C}/gu;
 const LONE_SURROGATE = /\p{Cs}/u;
+/** Printable ASCII and the whitespace people type: nothing to remove, already NFC, one byte a character. */
+const PLAIN = /^[\x20-\x7e\n\r\t]*$/;
 
 /** Removes hidden characters and normalises to NFC; keeps surrounding whitespace (it can matter in a prompt). */
 export function cleanUserText(text: string): string {
@@ -38,14 +40,29 @@ export function utf8Bytes(text: string): number {
   return bytes;
 }
 
+/** Code points of well-formed UTF-16 (no lone surrogates): a pair counts once. */
+function codePoints(text: string): number {
+  let pairs = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) pairs++;
+  }
+  return text.length - pairs;
+}
+
+const tooLarge = (bytes: number, rules: UserTextRules): Result<never, UserTextProblem> =>
+  err({ rule: 'too_large', bytes, message: `The text is ${bytes} bytes of UTF-8; the limit is ${rules.maxBytes}.` });
+
 /** The cleaned text, or the first rule it breaks, with a message that says what to fix. */
 export function checkUserText(text: string, rules: UserTextRules): Result<string, UserTextProblem> {
+  // Most prompts: every rule but the size holds by construction, and the text is its own cleaned form.
+  if (PLAIN.test(text)) return text.length > rules.maxBytes ? tooLarge(text.length, rules) : ok(text);
   if (text.includes('\u0000')) return err({ rule: 'null_byte', message: 'The text contains a null byte (U+0000); remove it.' });
   if (LONE_SURROGATE.test(text)) {
     return err({ rule: 'lone_surrogate', message: 'The text contains an unpaired UTF-16 surrogate; send valid Unicode.' });
   }
   const cleaned = cleanUserText(text);
-  const length = [...cleaned].length;
+  const length = codePoints(cleaned);
   const count = cleaned.match(CONTROL)?.length ?? 0;
   if (count > length * rules.maxControlRatio) {
     return err({
@@ -55,8 +72,5 @@ export function checkUserText(text: string, rules: UserTextRules): Result<string
     });
   }
   const bytes = utf8Bytes(cleaned);
-  if (bytes > rules.maxBytes) {
-    return err({ rule: 'too_large', bytes, message: `The text is ${bytes} bytes of UTF-8; the limit is ${rules.maxBytes}.` });
-  }
-  return ok(cleaned);
+  return bytes > rules.maxBytes ? tooLarge(bytes, rules) : ok(cleaned);
 }
