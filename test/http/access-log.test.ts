@@ -58,6 +58,38 @@ describe('the access line', () => {
     expect(accessLines(gw.harness.logs)).toHaveLength(1);
   });
 
+  it('the gateway door echoes the request id on every kind of answer: JSON, its own errors, a route error, a stream', async () => {
+    const auth = { authorization: `Bearer ${key}` };
+    const chat = (stream: boolean) => ({ method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'Hi.' }], stream }) });
+    const cases: Array<[string, RequestInit, number]> = [
+      ['/v1/models', { headers: auth }, 200],
+      ['/v1/models', {}, 401],
+      ['/v1/nowhere', { headers: auth }, 404],
+      ['/v1/chat/completions', { ...chat(false), headers: { ...auth, 'content-type': 'application/json', 'content-encoding': 'gzip' } }, 415],
+      ['/v1/chat/completions', chat(false), 200],
+      ['/v1/chat/completions', chat(true), 200],
+    ];
+    for (const [i, [path, init, status]] of cases.entries()) {
+      const id = `req-echo-000${i}`;
+      const res = await fetch(`${gw.url}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), 'x-request-id': id } });
+      await res.arrayBuffer();
+      expect({ path, status: res.status, id: res.headers.get('x-request-id') }).toEqual({ path, status, id });
+    }
+    const made = await fetch(`${gw.url}/v1/models`, { headers: { ...auth, 'x-request-id': 'no spaces allowed' } });
+    expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('the gateway door masks a path segment shaped like a secret, and never logs the query (FAULTS #28)', async () => {
+    const secret = 'sk-proj-0123456789abcdefghijklmnop';
+    for (const path of ['/v1/models/gpt-4.1-mini', '/v1/models/gpt-4.1-mini', `/v1/models/${secret}?api_key=${secret}`, `/v1/models/${encodeURIComponent(`Bearer ${secret}`)}`]) {
+      const res = await fetch(`${gw.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+      await res.arrayBuffer();
+    }
+    await until(() => (accessLines(gw.harness.logs).length === 4 ? true : undefined), 'four access lines');
+    expect(accessLines(gw.harness.logs).map((l) => l.fields?.path)).toEqual(['/v1/models/gpt-4.1-mini', '/v1/models/gpt-4.1-mini', '/v1/models/[redacted]', '/v1/models/[redacted]']);
+    expect(JSON.stringify(gw.harness.logs)).not.toContain('0123456789abcdefghijklmnop');
+  });
+
   it('the gateway door says 401 for a request without a key, at info (a client error is not a server failure)', async () => {
     const res = await fetch(`${gw.url}/v1/models`, { headers: { 'x-request-id': 'req-access-0002' } });
     expect(res.status).toBe(401);
@@ -66,12 +98,13 @@ describe('the access line', () => {
   });
 
   it('the gateway door logs a client that left before its answer: status 499, aborted, with its request id', async () => {
+    const upstreamBefore = gw.upstreamRequests();
     await leaveMidBody(gw.url, 'POST', '/v1/chat/completions', 'req-access-0003', { authorization: `Bearer ${key}` });
     const line = await until(() => accessLines(gw.harness.logs)[0], 'access line');
     expect(line).toMatchObject({ level: 'info', message: 'request', requestId: 'req-access-0003', fields: { method: 'POST', path: '/v1/chat/completions', status: 499, aborted: true } });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(accessLines(gw.harness.logs)).toHaveLength(1);
-    expect(gw.upstreamRequests()).toBe(0);
+    expect(gw.upstreamRequests()).toBe(upstreamBefore);
   });
 
   it('the Express door logs a request whose client left mid-body once, with its request id', async () => {

@@ -37,7 +37,6 @@ export function gatewayDoor(deps: GatewayDoorDeps): RequestListener {
     if (!url.startsWith(deps.prefix)) return deps.fallback(req, res);
     const given = req.headers['x-request-id'];
     const requestId = chooseRequestId(typeof given === 'string' ? given : undefined);
-    res.setHeader('x-request-id', requestId);
     const started = performance.now();
     const gone = new AbortController();
     // One listener for the end of every response (ADR 0015): 'close' follows 'finish' for an answer sent in full,
@@ -47,10 +46,10 @@ export function gatewayDoor(deps: GatewayDoorDeps): RequestListener {
       if (aborted) gone.abort(new Error('the client closed the connection'));
       logAccess(deps.logger, requestId, { method: req.method, path: loggablePath(url), status, durationMs: elapsedMs(started), aborted });
     });
-    requestContext.run({ requestId }, () => void serve(req, res, url, gone.signal).catch((error: unknown) => fail(res, deps.errorResponse(error))));
+    requestContext.run({ requestId }, () => void serve(req, res, url, requestId, gone.signal).catch((error: unknown) => fail(res, requestId, deps.errorResponse(error))));
   };
 
-  async function serve(req: IncomingMessage, res: ServerResponse, url: string, signal: AbortSignal): Promise<void> {
+  async function serve(req: IncomingMessage, res: ServerResponse, url: string, requestId: string, signal: AbortSignal): Promise<void> {
     const queryAt = url.indexOf('?');
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
     const method = req.method ?? 'GET';
@@ -67,23 +66,27 @@ export function gatewayDoor(deps: GatewayDoorDeps): RequestListener {
       signal,
     };
     const response = await found.route(request);
-    if (isStreamResponse(response)) await writeStream(res, response);
-    else send(res, response);
+    if (isStreamResponse(response)) await writeStream(res, { ...response, headers: { ...response.headers, 'x-request-id': requestId } });
+    else send(res, requestId, response);
   }
 }
 
-function send(res: ServerResponse, response: HttpResponse): void {
+/**
+ * Every header in one `writeHead` (the request id too): with none set before, node:http writes them as given
+ * instead of storing each through `setHeader` first.
+ */
+function send(res: ServerResponse, requestId: string, response: HttpResponse): void {
   const text = JSON.stringify(response.body);
-  res.writeHead(response.status, { ...response.headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(response.status, { ...response.headers, 'x-request-id': requestId, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 
-function fail(res: ServerResponse, response: HttpResponse): void {
+function fail(res: ServerResponse, requestId: string, response: HttpResponse): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  send(res, response);
+  send(res, requestId, response);
 }
 
 /** 413 from Content-Length before a byte is read; 413 as soon as a body without one passes the limit; 415 for a compressed body. */
@@ -133,16 +136,23 @@ function parseQuery(text: string): Record<string, string | string[]> {
   return query;
 }
 
+/** Paths that needed no masking, remembered: a door sees few distinct ones, so most lines skip the work. */
+const CLEAN_PATHS = new Set<string>();
+const MAX_CLEAN_PATHS = 256;
+
 /**
  * The path as the access log may keep it: no query string, and any segment that is not a plain name (a model id
  * that looks like a key, a secret pasted into a URL) masked — a client's path is input too (FAULTS #28).
  */
 function loggablePath(url: string): string {
-  const path = url.split('?', 1)[0] ?? '';
-  return path
+  const queryAt = url.indexOf('?');
+  const path = queryAt < 0 ? url : url.slice(0, queryAt);
+  if (CLEAN_PATHS.has(path)) return path;
+  const masked = path
     .slice(0, 200)
     .split('/')
     .map((segment) => (segment === '' || echoable(safeDecode(segment)) !== undefined ? segment : '[redacted]'))
     .join('/');
+  if (masked === path && CLEAN_PATHS.size < MAX_CLEAN_PATHS) CLEAN_PATHS.add(path);
+  return masked;
 }
-
