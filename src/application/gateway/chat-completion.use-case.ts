@@ -37,6 +37,8 @@ interface Call {
  */
 export class ChatCompletionUseCase {
   private readonly settling = new Set<Promise<void>>();
+  /** The settlements waiting for the next macrotask, and the promise that resolves when all of them are done. */
+  private batch: { readonly works: (() => Promise<void>)[]; readonly done: Promise<void> } | undefined;
 
   constructor(
     private readonly admission: GatewayAdmission,
@@ -99,18 +101,29 @@ export class ChatCompletionUseCase {
     while (this.settling.size > 0) await Promise.all([...this.settling]);
   }
 
-  /** The cache write and the settlement of a successful answer, off its response path and tracked until done. */
+  /**
+   * The cache write and the settlement of a successful answer, off its response path and tracked until done.
+   * Answers sent in one turn of the event loop settle together, a macrotask later (microtasks would still run
+   * before the door writes the answer): one timer and one tracked promise a batch rather than a request.
+   */
   private settleLater(call: Call, reservation: BudgetReservation | undefined, end: StreamEnd, cacheHit: boolean, completion?: Completion): Promise<void> {
-    // A macrotask later: microtasks would still run before the door writes the answer.
-    const work = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(async () => {
-        if (completion) await this.cache.set(call.cacheKey, completion);
-        await this.settle(call, reservation, end, cacheHit);
-      })
-      .catch((error: unknown) => this.logger.error('gateway settlement failed', { error: error instanceof Error ? error.name : 'unknown' }));
-    this.settling.add(work);
-    void work.finally(() => this.settling.delete(work));
-    return work;
+    const work = async (): Promise<void> => {
+      if (completion) await this.cache.set(call.cacheKey, completion);
+      await this.settle(call, reservation, end, cacheHit);
+    };
+    if (this.batch) {
+      this.batch.works.push(work);
+      return this.batch.done;
+    }
+    const works = [work];
+    const done = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      this.batch = undefined;
+      await Promise.all(works.map((w) => w().catch((error: unknown) => this.logger.error('gateway settlement failed', { error: error instanceof Error ? error.name : 'unknown' }))));
+    });
+    this.batch = { works, done };
+    this.settling.add(done);
+    void done.finally(() => this.settling.delete(done));
+    return done;
   }
 
   /**

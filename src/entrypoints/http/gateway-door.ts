@@ -60,7 +60,8 @@ export function gatewayDoor(deps: GatewayDoorDeps): RequestListener {
       path,
       params: found.params,
       query: queryAt < 0 ? {} : parseQuery(url.slice(queryAt + 1)),
-      headers: flatHeaders(req),
+      // node:http joins repeated headers itself; only Set-Cookie stays a list, and a client has no reason to send it.
+      headers: req.headers['set-cookie'] === undefined ? (req.headers as Record<string, string>) : flatHeaders(req),
       body,
       clientIp: req.socket.remoteAddress ?? 'unknown',
       signal,
