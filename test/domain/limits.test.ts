@@ -262,6 +262,24 @@ describe('estimateTokens', () => {
     );
   });
 
+  it('counts code points as a string iterator yields them, lone surrogates and all', () => {
+    const reference = (s: string) => {
+      let cjkCount = 0;
+      let otherCount = 0;
+      for (const ch of s) {
+        const cp = ch.codePointAt(0) ?? 0;
+        if ((cp >= 0x3040 && cp <= 0x30ff) || (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7af) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xff66 && cp <= 0xff9f) || (cp >= 0x20000 && cp <= 0x2fa1f)) cjkCount++;
+        else otherCount++;
+      }
+      return cjkCount + Math.ceil(otherCount / 4);
+    };
+    fc.assert(fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), text), (s) => expect(estimateTokens(s)).toBe(reference(s))), { numRuns: 1_000 });
+    expect(estimateTokens('\ud840\udc00\ud840')).toBe(2);
+    // The edges of the first range: U+303F is not CJK here, U+3040 is.
+    expect(estimateTokens('\u303f'.repeat(4))).toBe(1);
+    expect(estimateTokens('\u3040'.repeat(4))).toBe(4);
+  });
+
   it('examples', () => {
     expect(estimateTokens('')).toBe(0);
     expect(estimateTokens('abcd')).toBe(1);
