@@ -1,4 +1,4 @@
-import { PinoLogger } from '../../src/adapters/logging/pino-logger';
+import { isoTimestamp, PinoLogger } from '../../src/adapters/logging/pino-logger';
 import { REDACTED, redact, redactText } from '../../src/adapters/logging/redact';
 import { requestContext } from '../../src/adapters/logging/request-context';
 
@@ -120,9 +120,17 @@ describe('PinoLogger', () => {
     logger.warn('outside any request');
     const [inside, outside] = records();
     expect(inside).toMatchObject({ level: 'info', msg: 'serving', route: '/sayings', requestId: 'r-1', service: 'cloud-sayings-test' });
-    expect(typeof inside?.time).toBe('string');
+    expect(Math.abs(Date.parse(String(inside?.time)) - Date.now())).toBeLessThan(5_000);
+    expect(inside?.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(outside).toMatchObject({ level: 'warn', msg: 'outside any request' });
     expect(outside).not.toHaveProperty('requestId');
+  });
+
+  it('stamps ISO times, formatted once a millisecond and never stale', () => {
+    expect(isoTimestamp(Date.UTC(2026, 11, 4, 21, 0, 0, 123))).toBe(',"time":"2026-12-04T21:00:00.123Z"');
+    expect(isoTimestamp(Date.UTC(2026, 11, 4, 21, 0, 0, 123))).toBe(',"time":"2026-12-04T21:00:00.123Z"');
+    expect(isoTimestamp(Date.UTC(2026, 11, 4, 21, 0, 0, 124))).toBe(',"time":"2026-12-04T21:00:00.124Z"');
+    expect(isoTimestamp(Date.UTC(2026, 11, 4, 21, 0, 0, 123))).toBe(',"time":"2026-12-04T21:00:00.123Z"');
   });
 
   it('keeps the request id across awaits in the same request', async () => {
