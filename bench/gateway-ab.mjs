@@ -6,10 +6,11 @@
 // `script` is relative to the repository (a copy of a bundle must stay in dist/local/ for its relative paths);
 // `env` is added to the gateway's environment.
 //
-// Phases: sequential rounds over one keep-alive connection per variant, interleaved with the upstream called
-// directly (added latency = variant − direct); a 2 s warm-up load per variant; then BENCH_ROUNDS rounds of
-// BENCH_DURATION_S at BENCH_CONNECTIONS, every variant once a round, the order reversed every other round, so
-// drift on a shared machine hits them alike. Compare variants round by round, not one round against another.
+// Phases: BENCH_SEQ_ROUNDS (6) sequential rounds of BENCH_SEQ_PER_ROUND (400) requests over one keep-alive
+// connection per variant, interleaved with the upstream called directly (added latency = variant − direct); a
+// 2 s warm-up load per variant; then BENCH_ROUNDS rounds of BENCH_DURATION_S at BENCH_CONNECTIONS, every
+// variant once a round, the order reversed every other round, so drift on a shared machine hits them alike.
+// Compare variants round by round, not one round against another.
 // Prints, per variant, added latency and each round's req/s and main-thread CPU per request (from
 // /proc/<pid>/task/<pid>/stat, the thread that saturates under load).
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -20,6 +21,8 @@ import { load, positiveInt, root, runBench, sequential, start, startGateway } fr
 const ROUNDS = positiveInt('BENCH_ROUNDS', 6);
 const DURATION_S = positiveInt('BENCH_DURATION_S', 4);
 const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 10);
+const SEQ_ROUNDS = positiveInt('BENCH_SEQ_ROUNDS', 6);
+const SEQ_PER_ROUND = positiveInt('BENCH_SEQ_PER_ROUND', 400);
 
 function variants() {
   let list;
@@ -53,7 +56,7 @@ async function main(list) {
     targets.push({ name: v.name, url: `${gateway.url}/v1/chat/completions`, headers: { authorization: `Bearer ${gateway.key}` }, pids: [gateway.handle.child.pid] });
   }
   const direct = { name: 'direct', url: `${upstream.url}/v1/chat/completions`, headers: { authorization: 'Bearer sk-bench' }, pids: [upstream.handle.child.pid] };
-  const seq = await sequential([direct, ...targets], { rounds: 6, perRound: 400 });
+  const seq = await sequential([direct, ...targets], { rounds: SEQ_ROUNDS, perRound: SEQ_PER_ROUND });
   for (const t of targets) await load(t, { connections: CONNECTIONS, durationS: 2 });
   const rounds = Object.fromEntries(targets.map((t) => [t.name, { rps: [], cpu: [] }]));
   for (let r = 0; r < ROUNDS; r++) {
