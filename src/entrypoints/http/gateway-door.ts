@@ -22,7 +22,6 @@ export interface GatewayDoorDeps {
   readonly bodyLimitBytes: number;
 }
 
-
 /**
  * The gateway's own door on node:http (ADR 0015): the `/v1/` routes without the Express chain, which costs more
  * per request than the gateway's whole latency budget. It does what the Express door does for these routes and
