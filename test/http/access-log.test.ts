@@ -133,7 +133,7 @@ describe('the access line', () => {
     const line = await until(() => accessLines(gw.harness.logs)[0], 'access line');
     expect(line).toMatchObject({ level: 'info', requestId: 'req-access-0004', fields: { path: '/v1/chat/completions', status: 200, aborted: true } });
     await gw.settled();
-    const usage = gw.harness.logs.filter((l) => l.level === 'error');
-    expect(usage).toEqual([]);
+    const errors = gw.harness.logs.filter((l) => l.level === 'error');
+    expect(errors).toEqual([]);
   });
 });

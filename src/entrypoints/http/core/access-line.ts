@@ -19,11 +19,15 @@ export interface AccessFields {
  * for a 5xx the server answered (a client that left is not a server failure). A response's end can be emitted
  * outside the request's context (a socket closed by the client), so the line is bound to its request id here.
  */
-export function logAccess(logger: Logger, requestId: string, { method, path, status, durationMs, aborted }: AccessFields): void {
+export function logAccess(logger: Logger, requestId: string, fields: AccessFields): void {
+  if (requestContext.getStore()?.requestId === requestId) writeLine(logger, fields);
+  else requestContext.run({ requestId }, writeLine, logger, fields);
+}
+
+function writeLine(logger: Logger, { method, path, status, durationMs, aborted }: AccessFields): void {
   const fields = aborted ? { method, path, status, durationMs, aborted } : { method, path, status, durationMs };
-  const write = status >= 500 && !aborted ? () => logger.error('request failed', fields) : () => logger.info('request', fields);
-  if (requestContext.getStore()?.requestId === requestId) write();
-  else requestContext.run({ requestId }, write);
+  if (status >= 500 && !aborted) logger.error('request failed', fields);
+  else logger.info('request', fields);
 }
 
 /**
