@@ -9,14 +9,16 @@ describe('local configuration', () => {
     expect(config.SECRETS_SOURCE).toBe('env');
     expect(config.JOBS_SAYINGS_PER_CLIENT_HOUR).toBe(2_000);
     expect(config.REDIS_COMMAND_TIMEOUT_MS).toBe(100);
+    expect(config.LOG_BUFFER_BYTES).toBe(4096);
   });
 
   it('reads values and ignores unrelated variables', () => {
     const config = loadLocalConfig({
       PORT: '8080', BEDROCK_REGIONS: 'eu-west-1, eu-central-1', OPENAI_BASE_URL: 'http://localhost:11434/v1', HOME: '/root',
-      REDIS_COMMAND_TIMEOUT_MS: '750',
+      REDIS_COMMAND_TIMEOUT_MS: '750', LOG_BUFFER_BYTES: '0',
     });
     expect(config.REDIS_COMMAND_TIMEOUT_MS).toBe(750);
+    expect(config.LOG_BUFFER_BYTES).toBe(0);
     expect(config.PORT).toBe(8080);
     expect(config.BEDROCK_REGIONS).toEqual(['eu-west-1', 'eu-central-1']);
     expect(config.OPENAI_BASE_URL).toBe('http://localhost:11434/v1');
@@ -28,14 +30,14 @@ describe('local configuration', () => {
       loadLocalConfig({
         PORT: 'eighty', LOG_LEVEL: 'loud', OPENAI_BASE_URL: 'http://localhost:8000', BEDROCK_REGIONS: 'moon-base',
         OFFLINE_MIN_LATENCY_MS: '900', OFFLINE_MAX_LATENCY_MS: '100', ANTHROPIC_BASE_URL: 'ftp://x',
-        JOBS_SAYINGS_PER_CLIENT_HOUR: '999', REDIS_COMMAND_TIMEOUT_MS: '5',
+        JOBS_SAYINGS_PER_CLIENT_HOUR: '999', REDIS_COMMAND_TIMEOUT_MS: '5', LOG_BUFFER_BYTES: '16384',
       });
     } catch (error) {
       caught = error;
     }
     expect(caught).toBeInstanceOf(ConfigError);
     const message = (caught as Error).message;
-    for (const name of ['PORT', 'LOG_LEVEL', 'OPENAI_BASE_URL', 'BEDROCK_REGIONS', 'ANTHROPIC_BASE_URL', 'JOBS_SAYINGS_PER_CLIENT_HOUR', 'REDIS_COMMAND_TIMEOUT_MS']) expect(message).toContain(name);
+    for (const name of ['PORT', 'LOG_LEVEL', 'OPENAI_BASE_URL', 'BEDROCK_REGIONS', 'ANTHROPIC_BASE_URL', 'JOBS_SAYINGS_PER_CLIENT_HOUR', 'REDIS_COMMAND_TIMEOUT_MS', 'LOG_BUFFER_BYTES']) expect(message).toContain(name);
     expect(message).toContain('must end with /v1');
   });
 

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { REDIS_CLIENT_DEFAULTS } from '../../adapters/redis/redis-client';
+import { MAX_BUFFER_BYTES } from '../../adapters/logging/log-buffer';
 import { jobsAwsShape, jobsSharedShape } from './jobs-config';
 import { keysAwsShape, keysLocalShape, keysSharedShape } from './keys-config';
 import { chatAwsShape, chatShape } from './chat-config';
@@ -20,6 +21,8 @@ const sharedShape = {
     HOST: z.string().min(1).default('127.0.0.1'),
     DATA_DIR: z.string().min(1).default('./data'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    /** `npm start` and the worker: log lines gathered up to this many bytes (or 100 ms) per write; 0 writes each line. */
+    LOG_BUFFER_BYTES: int(0, MAX_BUFFER_BYTES).default(4096),
     ALLOWED_ORIGINS: z.string().default(''),
     TRUST_PROXY: bool.default(false),
     BODY_LIMIT_BYTES: int(1024, 1_048_576).default(65_536),

@@ -53,7 +53,7 @@ export interface LocalAppOptions {
 /** Everything `npm start` runs, minus the listening socket: config, state, container, seed, app. */
 export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp> {
   const config = loadLocalConfig(options.env);
-  const pinoLogger = options.logger ? undefined : new PinoLogger({ level: config.LOG_LEVEL, service: 'cloud-sayings' });
+  const pinoLogger = options.logger ? undefined : new PinoLogger({ level: config.LOG_LEVEL, service: 'cloud-sayings', bufferBytes: config.LOG_BUFFER_BYTES });
   const logger = options.logger ?? (pinoLogger as PinoLogger);
   const clock: Clock = new SystemClock();
   const fileState = options.inMemory

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const queue = chooseQueue(config);
   if ('problem' in queue) return usage(queue.problem);
   if (queue.kind === 'memory') return usage('the queue would be in this process only: set REDIS_URL, or JOBS_QUEUE_URL and JOBS_DLQ_URL.');
-  const logger = new PinoLogger({ level: config.LOG_LEVEL, service: 'cloud-sayings-worker' });
+  const logger = new PinoLogger({ level: config.LOG_LEVEL, service: 'cloud-sayings-worker', bufferBytes: config.LOG_BUFFER_BYTES });
   const secrets = buildSecretStore(config, env);
   const configured = await configuredVendors(config, secrets);
   const container = buildAwsContainer({
