@@ -181,3 +181,47 @@ it('clients that leave before the first token do not open the provider’s circu
   for await (const chunk of await notHanging(next, 'the next response')) text += chunk.choices[0]?.delta.content ?? '';
   expect(text).toBe('Still here.');
 });
+
+describe('a cached answer replayed as a stream while usage storage is slow', () => {
+  let slow: Gateway;
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const recorded: UsageEntry[] = [];
+  beforeAll(async () => {
+    // Every usage line waits for the gate: the first byte of a replay must not.
+    const held: UsageLedger = {
+      record: async (entry) => {
+        await gate;
+        recorded.push(entry);
+      },
+      list: () => Promise.resolve(recorded),
+    };
+    slow = await startGateway({ configure: (c) => c.rebind(TOKENS.UsageLedger).toConstantValue(held) });
+  });
+  afterAll(async () => {
+    release();
+    await slow.close();
+  });
+
+  it('streams without waiting for any settlement, and is recorded as a hit once storage answers', async () => {
+    const { key, keyId } = slow.keys.issue();
+    const body = { model: 'gpt-4.1-mini', messages: [{ role: 'user' as const, content: 'Replay me while the ledger is slow.' }] };
+    const first = await slow.client(key).chat.completions.create(body);
+    const replay = await notHanging(slow.client(key).chat.completions.create({ ...body, stream: true }).withResponse(), 'the replay headers');
+    expect(replay.response.headers.get('x-cache')).toBe('HIT');
+    let text = '';
+    const chunks = replay.data[Symbol.asyncIterator]();
+    text += (await notHanging(chunks.next(), 'the first replayed chunk')).value?.choices[0]?.delta.content ?? '';
+    expect(text).toBe(first.choices[0]?.message.content);
+    expect(recorded).toEqual([]);
+    release();
+    for (let next = await notHanging(chunks.next(), 'the rest of the replay'); !next.done; next = await chunks.next()) text += next.value.choices[0]?.delta.content ?? '';
+    expect(text).toBe(first.choices[0]?.message.content);
+    await slow.settled();
+    const mine = recorded.filter((e) => e.keyId === keyId);
+    expect(mine.map((e) => ({ cacheHit: e.cacheHit, status: e.status, httpStatus: e.httpStatus, partial: e.partial ?? false }))).toEqual([
+      { cacheHit: false, status: 'ok', httpStatus: 200, partial: false },
+      { cacheHit: true, status: 'ok', httpStatus: 200, partial: false },
+    ]);
+  });
+});

@@ -84,10 +84,20 @@ export async function* relayStream(
   }
 }
 
-/** A cached answer as a stream: all of its text in one delta, then the finish. */
-export async function* replayCompletion(completion: Completion): AsyncGenerator<ChatStreamEvent> {
-  yield { type: 'delta', text: completion.text };
-  yield { type: 'finish', finishReason: completion.finishReason, usage: completion.usage };
+/**
+ * A cached answer as a stream: all of its text in one delta, then the finish; settled when the replay ends, as a
+ * live stream is, so its first byte waits for no storage write. A client that left before the finish is recorded
+ * as `client_closed`.
+ */
+export async function* replayCompletion(completion: Completion, settle: (end: { readonly finished: boolean }) => Promise<void>): AsyncGenerator<ChatStreamEvent> {
+  let finished = false;
+  try {
+    yield { type: 'delta', text: completion.text };
+    yield { type: 'finish', finishReason: completion.finishReason, usage: completion.usage };
+    finished = true;
+  } finally {
+    await settle({ finished });
+  }
 }
 
 /** The provider's counts where it gave them; our estimate where not, marked as such. */
