@@ -6,8 +6,9 @@
 #
 # When the `node` on PATH is already that version, it is used as it is. Otherwise the release is fetched once
 # from the npm registry (nodejs.org's build, republished as the `node-<os>-<cpu>` package; `npm pack` checks it
-# against the registry's integrity hash) into .cache/node/, where later calls find it. Nothing but the npm registry is
-# contacted. Exit code 2 when this platform has no such package or the fetch fails.
+# against the registry's integrity hash, and this script against the hash recorded in scripts/node-integrity) into
+# .cache/node/, where later calls find it. Nothing but the npm registry is contacted. Exit code 2 when this platform
+# has no such package, no recorded hash, or the fetch fails or does not match.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -46,7 +47,12 @@ bin_dir() {
     # A fetch that fails half-way leaves nothing behind: the folder is moved into place only when complete.
     trap 'rm -rf "${scratch:-}"' EXIT
     echo "node-runtime: fetching Node.js $version ($package) from the npm registry" >&2
+    local pinned actual
+    pinned="$(awk -v want="$package@$version" '$1 == want { print $2 }' "$root/scripts/node-integrity")"
+    [ -n "$pinned" ] || fail "scripts/node-integrity records no hash for $package@$version; add the line from: npm view $package@$version dist.integrity"
     (cd "$scratch" && npm pack --silent "$package@$version" > /dev/null) || fail "npm pack $package@$version failed"
+    actual="sha512-$(openssl dgst -sha512 -binary "$scratch/$package-$version.tgz" | base64 -w0)"
+    [ "$actual" = "$pinned" ] || fail "$package@$version from the registry is not the package recorded in scripts/node-integrity ($actual, expected $pinned); not used"
     mkdir -p "$scratch/unpacked"
     tar -xzf "$scratch/$package-$version.tgz" -C "$scratch/unpacked" --strip-components=1
     [ "$("$scratch/unpacked/bin/node" --version)" = "v$version" ] || fail "$package@$version does not hold Node.js $version"
