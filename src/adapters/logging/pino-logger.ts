@@ -21,7 +21,7 @@ export interface PinoLoggerOptions {
 /**
  * Stdout (or `dest`, a file in tests) through sonic-boom, asynchronously. With `bufferBytes` lines are gathered and
  * written together once that many bytes wait, or `waitMs` after the first: one write and one thread-pool round trip
- * for many lines instead of one a line, about a tenth of a gateway request's CPU under load (ADR 0015). pino writes
+ * for many lines instead of one a line, 4–10 % of a gateway request's CPU under load (ADR 0015). pino writes
  * what is waiting when the process exits, and `flush()` before a planned stop; a process killed outright loses at
  * most `waitMs` of lines.
  */
