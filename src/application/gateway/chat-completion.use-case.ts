@@ -64,13 +64,9 @@ export class ChatCompletionUseCase {
     const cached = this.cache.enabled ? await this.cache.get(cacheKey) : undefined;
     if (cached) {
       const meta = this.meta(call, 'HIT');
-      if (request.stream) {
-        const settleReplay = ({ finished }: { readonly finished: boolean }) =>
-          this.settle(call, undefined, { usage: undefined, llmLatencyMs: 0, latencyMs: this.elapsed(startedMs), errorCode: finished ? undefined : 'client_closed', partial: !finished }, true);
-        return ok({ kind: 'stream', meta, events: replayCompletion(cached, settleReplay) });
-      }
-      const settled = this.settleLater(call, undefined, { usage: undefined, llmLatencyMs: 0, latencyMs: this.elapsed(startedMs), errorCode: undefined, partial: false }, true);
-      return ok({ kind: 'completion', meta, completion: cached, settled });
+      const hitEnd = (finished: boolean): StreamEnd => ({ usage: undefined, llmLatencyMs: 0, latencyMs: this.elapsed(startedMs), errorCode: finished ? undefined : 'client_closed', partial: !finished });
+      if (request.stream) return ok({ kind: 'stream', meta, events: replayCompletion(cached, ({ finished }) => this.settle(call, undefined, hitEnd(finished), true)) });
+      return ok({ kind: 'completion', meta, completion: cached, settled: this.settleLater(call, undefined, hitEnd(true), true) });
     }
 
     // The seam promises no storage call for a key without a budget; skipping the call saves the round trip too.
