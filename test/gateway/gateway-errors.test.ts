@@ -1,6 +1,9 @@
 import { APIError } from 'openai';
+import type { GatewayCaller, ReserveOutcome } from '../../src/application/gateway/gateway-caller';
+import { ApiKeyRepoError } from '../../src/ports/api-key-repo';
 import { startGateway, type Gateway } from '../support/gateway/gateway-harness';
 import { rawRequest, type RawAnswer } from '../support/gateway/raw-http';
+import { TestGatewayKeys } from '../support/gateway/test-gateway-keys';
 
 /*
  * Every status the gateway answers, each in OpenAI's error shape and nothing else (issue 5, items 1 and 11):
@@ -307,5 +310,50 @@ describe('upstream failures', () => {
     gw.openai.script({ kind: 'status', status: 401 });
     expectOpenAiError(await send(), 502, 'upstream_auth', 'server_error');
     expect(gw.harness.logs.some((l) => l.level === 'error' && l.fields?.alert === 'provider_auth')).toBe(true);
+  });
+});
+
+/** A key store that fails, as DynamoDB does once its retries are spent: the lookup, or the budget reservation. */
+class FailingKeys extends TestGatewayKeys {
+  failing: 'none' | 'authenticate' | 'reserve' = 'none';
+  override async authenticate(presentedKey: string): Promise<GatewayCaller | undefined> {
+    if (this.failing === 'authenticate') throw new ApiKeyRepoError('looking up an API key failed: ProvisionedThroughputExceededException');
+    return super.authenticate(presentedKey);
+  }
+  override async reserveBudget(caller: GatewayCaller, estimateNano: number): Promise<ReserveOutcome> {
+    if (this.failing === 'reserve') throw new ApiKeyRepoError('reserving budget failed: ProvisionedThroughputExceededException');
+    return super.reserveBudget(caller, estimateNano);
+  }
+}
+
+describe('503: the key store is down (FAULTS #12)', () => {
+  const keys = new FailingKeys();
+  let gw: Gateway;
+  beforeAll(async () => {
+    gw = await startGateway({ keys });
+  });
+  afterAll(() => gw.close());
+  afterEach(() => {
+    keys.failing = 'none';
+  });
+  const send = (key: string) => rawRequest(`${gw.url}/v1/chat/completions`, { body: chat(), headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' } });
+
+  it.each([
+    ['the key lookup fails', 'authenticate', undefined],
+    ['the budget reservation fails', 'reserve', 1_000_000_000],
+  ] as const)('%s: 503 storage_unavailable with Retry-After, no upstream call, logged by name', async (_, failing, budgetNano) => {
+    const { key } = keys.issue({ budgetNano });
+    keys.failing = failing;
+    const upstreamBefore = gw.upstreamRequests();
+    const answer = await send(key);
+    expectOpenAiError(answer, 503, 'storage_unavailable', 'server_error');
+    expect(answer.headers['retry-after']).toBe('1');
+    expect(gw.upstreamRequests()).toBe(upstreamBefore);
+    const logged = gw.harness.logs.filter((l) => l.message === 'gateway storage unavailable');
+    expect(logged.at(-1)?.fields).toMatchObject({ error: { name: 'ApiKeyRepoError' } });
+    expect(JSON.stringify(logged)).not.toContain(key);
+
+    keys.failing = 'none';
+    expect((await send(key)).status).toBe(200);
   });
 });

@@ -18,6 +18,20 @@ export function errorResponse(error: unknown, requestId: string, logger: Logger)
   return { status: mapped.status, headers: mapped.headers, body };
 }
 
+/** A store or queue that failed after its own bounded retries (FAULTS.md #12): 503 with Retry-After on every door. */
+export function isStorageUnavailable(error: unknown): boolean {
+  return (
+    error instanceof FeedbackRepoError ||
+    error instanceof SayingRepoError ||
+    error instanceof UsageLedgerError ||
+    error instanceof JobRepoError ||
+    error instanceof JobQueueError ||
+    error instanceof ApiKeyRepoError
+  );
+}
+
+export const STORAGE_UNAVAILABLE_MESSAGE = 'Storage is unavailable right now; try again shortly.';
+
 const BODY_PARSER_ERRORS: Readonly<Record<string, readonly [number, string, string]>> = {
   'entity.too.large': [413, 'payload_too_large', 'The body is too large.'],
   'request.aborted': [400, 'request_aborted', 'The request was aborted before its body arrived.'],
@@ -32,15 +46,8 @@ function toHttpError(error: unknown): HttpError {
     const known = BODY_PARSER_ERRORS[type];
     if (known) return new HttpError(known[0], known[1], known[2]);
   }
-  if (
-    error instanceof FeedbackRepoError ||
-    error instanceof SayingRepoError ||
-    error instanceof UsageLedgerError ||
-    error instanceof JobRepoError ||
-    error instanceof JobQueueError ||
-    error instanceof ApiKeyRepoError
-  ) {
-    return new HttpError(503, 'storage_unavailable', 'Storage is unavailable right now; try again shortly.', undefined, { 'Retry-After': '1' });
+  if (isStorageUnavailable(error)) {
+    return new HttpError(503, 'storage_unavailable', STORAGE_UNAVAILABLE_MESSAGE, undefined, { 'Retry-After': '1' });
   }
   return new HttpError(500, 'internal_error', 'Something went wrong on our side; the request id identifies it in our logs.');
 }

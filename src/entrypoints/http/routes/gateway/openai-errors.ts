@@ -1,5 +1,6 @@
 import { GATEWAY_STATUS, type GatewayErrorCode, type GatewayFailure } from '../../../../application/gateway/chat-request';
 import type { Logger } from '../../../../ports/logger';
+import { isStorageUnavailable, STORAGE_UNAVAILABLE_MESSAGE } from '../../core/error-response';
 import type { HttpResponse } from '../../core/http-types';
 import { HttpError, retryAfterSeconds } from '../../http-error';
 import { rateLimitHeaders } from './rate-limit-headers';
@@ -64,8 +65,9 @@ const BODY_PARSER_ERRORS: Readonly<Record<string, readonly [number, string, stri
 const APP_CODES: Readonly<Record<string, string>> = { payload_too_large: 'request_too_large', not_found: 'unknown_url', invalid_request: 'invalid_value' };
 
 /**
- * Anything thrown on a `/v1/` path — the doors' own 404, 405, 413 and 415 included — in OpenAI's shape. An
- * unexpected error is logged by name and message only and answered with a bare 500.
+ * Anything thrown on a `/v1/` path — the doors' own 404, 405, 413 and 415 included — in OpenAI's shape. A store
+ * that is down answers 503 with Retry-After, as on the product's routes; an unexpected error is logged by name and
+ * message only and answered with a bare 500.
  */
 export function openAiErrorResponse(error: unknown, logger: Logger): HttpResponse {
   if (error instanceof HttpError) {
@@ -75,6 +77,14 @@ export function openAiErrorResponse(error: unknown, logger: Logger): HttpRespons
   const parserType = (error as { type?: unknown } | null)?.type;
   const known = typeof parserType === 'string' ? BODY_PARSER_ERRORS[parserType] : undefined;
   if (known) return openAiError(known[0], known[2], 'invalid_request_error', known[1]);
-  logger.error('gateway request error', { error: error instanceof Error ? { name: error.name, message: error.message.slice(0, 200) } : { name: 'unknown' } });
+  if (isStorageUnavailable(error)) {
+    // The key store or the ledger failed after its own retries: the request may be sent again shortly.
+    logger.error('gateway storage unavailable', { error: described(error) });
+    return openAiError(503, STORAGE_UNAVAILABLE_MESSAGE, 'server_error', 'storage_unavailable', null, { 'retry-after': '1' });
+  }
+  logger.error('gateway request error', { error: described(error) });
   return openAiError(500, 'Something went wrong on our side; the x-request-id header identifies it in our logs.', 'server_error', 'internal_error');
 }
+
+/** Name and message only: an error's other fields (a request, a response body) may carry secrets. */
+const described = (error: unknown): { name: string; message?: string } => (error instanceof Error ? { name: error.name, message: error.message.slice(0, 200) } : { name: 'unknown' });
