@@ -3,7 +3,7 @@ import { buildCatalog, type ModelSpec } from '../../src/domain/catalog/model-cat
 import { costOf } from '../../src/domain/cost/cost';
 import { cacheKeyText, canonicalJson } from '../../src/domain/gateway/cache-key';
 import { keyUsage } from '../../src/domain/gateway/key-usage';
-import { effectiveMaxTokens, estimatePromptTokens, estimateRequest, outputLimit } from '../../src/domain/gateway/request-budget';
+import { effectiveMaxTokens, estimatePromptTokens, estimateRequest, maxPromptTokens, outputLimit } from '../../src/domain/gateway/request-budget';
 import { channelBreakdown } from '../../src/domain/stats/channels';
 import { echoable } from '../../src/domain/text/echo';
 import { USAGE_CHANNELS, type UsageEntry } from '../../src/domain/usage/usage-entry';
@@ -56,14 +56,17 @@ describe('the request budget', () => {
     );
   });
 
-  it('reserves at least what any answer within max_tokens costs, for input up to the estimate', () => {
+  it('reserves at least what any answer within max_tokens costs, for input up to one token a UTF-8 byte', () => {
     const texts = fc.array(fc.record({ content: fc.string({ unit: 'grapheme', maxLength: 200 }) }), { minLength: 1, maxLength: 5 });
     fc.assert(
       fc.property(model, texts, fc.integer({ min: 1, max: 4_096 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (spec: ModelSpec, messages, maxTokens, inShare, outShare) => {
         const estimate = estimateRequest(spec, messages, maxTokens);
         expect(estimate.inputTokens).toBe(estimatePromptTokens(messages));
         expect(estimate.rateTokens).toBe(estimate.inputTokens + maxTokens);
-        const actual = costOf(spec, { inputTokens: Math.floor(inShare * estimate.inputTokens), outputTokens: Math.floor(outShare * maxTokens) }) ?? 0;
+        const bound = maxPromptTokens(messages);
+        expect(bound).toBe(messages.reduce((sum, m) => sum + Buffer.byteLength(m.content) + 4, 3));
+        expect(bound).toBeGreaterThanOrEqual(estimate.inputTokens);
+        const actual = costOf(spec, { inputTokens: Math.floor(inShare * bound), outputTokens: Math.floor(outShare * maxTokens) }) ?? 0;
         expect(Number.isSafeInteger(estimate.reserveNano)).toBe(true);
         expect(actual).toBeLessThanOrEqual(estimate.reserveNano);
       }),
@@ -75,7 +78,10 @@ describe('the request budget', () => {
     expect(estimatePromptTokens([{ content: 'abcd' }, { content: '' }])).toBe(1 + 4 + 0 + 4 + 3);
     const mini = buildCatalog().get('gpt-4.1-mini');
     if (!mini) throw new Error('catalog');
-    expect(estimateRequest(mini, [{ content: 'abcd' }], 10)).toEqual({ inputTokens: 8, rateTokens: 18, reserveNano: 18_000 });
+    // Expected 1 + 4 + 3 input tokens; held: 4 bytes + 4 + 3, plus the 10 output tokens, at 1,000 n$ a token.
+    expect(estimateRequest(mini, [{ content: 'abcd' }], 10)).toEqual({ inputTokens: 8, rateTokens: 18, reserveNano: 21_000 });
+    // Thai: a token a character expected, three bytes a character held.
+    expect(estimateRequest(mini, [{ content: 'เมฆ' }], 10)).toEqual({ inputTokens: 3 + 7, rateTokens: 20, reserveNano: (9 + 7 + 10) * 1_000 });
   });
 });
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { fullBucket, giveBackTokens, takeFromAll, takeToken, takeTokens, type BucketDecision, type BucketPolicy, type BucketState } from '../../src/domain/limits/token-bucket';
-import { estimateTokens } from '../../src/domain/limits/token-estimate';
+import { estimateTokens, utf8Length } from '../../src/domain/limits/token-estimate';
 
 const policy = fc.record({ capacity: fc.integer({ min: 1, max: 50 }), windowMs: fc.integer({ min: 1, max: 600_000 }) });
 const start = fc.integer({ min: 0, max: 2_000_000_000_000 });
@@ -191,7 +191,12 @@ const cjkChar = fc
   .map((cp) => String.fromCodePoint(cp));
 const cjk = fc.array(cjkChar, { maxLength: 100 }).map((cs) => cs.join(''));
 const latin = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz ABCXYZ.,!?0123456789éü'), maxLength: 400 });
-const text = fc.oneof(cjk, latin, fc.string({ unit: 'grapheme', maxLength: 100 }), fc.tuple(cjk, latin).map(([a, b]) => a + b));
+/** Scripts a byte-level tokenizer splits about a token a character or finer: Cyrillic, Greek, Arabic, Devanagari, Thai, emoji. */
+const denseChar = fc
+  .oneof(fc.integer({ min: 0x0370, max: 0x03ff }), fc.integer({ min: 0x0400, max: 0x04ff }), fc.integer({ min: 0x0600, max: 0x06ff }), fc.integer({ min: 0x0900, max: 0x097f }), fc.integer({ min: 0x0e00, max: 0x0e7f }), fc.integer({ min: 0x1f300, max: 0x1faff }))
+  .map((cp) => String.fromCodePoint(cp));
+const dense = fc.array(denseChar, { maxLength: 100 }).map((cs) => cs.join(''));
+const text = fc.oneof(cjk, latin, dense, fc.string({ unit: 'grapheme', maxLength: 100 }), fc.tuple(cjk, latin).map(([a, b]) => a + b));
 
 describe('giveBackTokens', () => {
   const bigPolicy = fc.record({ capacity: fc.integer({ min: 1, max: 100_000 }), windowMs: fc.integer({ min: 1, max: 600_000 }) });
@@ -262,22 +267,25 @@ describe('estimateTokens', () => {
     );
   });
 
+  it('counts a token a character for every other script, emoji included', () => {
+    fc.assert(fc.property(dense, (s) => expect(estimateTokens(s)).toBe([...s].length)));
+  });
+
   it('counts code points as a string iterator yields them, lone surrogates and all', () => {
     const reference = (s: string) => {
-      let cjkCount = 0;
-      let otherCount = 0;
+      let denseCount = 0;
+      let latinCount = 0;
       for (const ch of s) {
-        const cp = ch.codePointAt(0) ?? 0;
-        if ((cp >= 0x3040 && cp <= 0x30ff) || (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7af) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xff66 && cp <= 0xff9f) || (cp >= 0x20000 && cp <= 0x2fa1f)) cjkCount++;
-        else otherCount++;
+        if ((ch.codePointAt(0) ?? 0) < 0x250) latinCount++;
+        else denseCount++;
       }
-      return cjkCount + Math.ceil(otherCount / 4);
+      return denseCount + Math.ceil(latinCount / 4);
     };
     fc.assert(fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), text), (s) => expect(estimateTokens(s)).toBe(reference(s))), { numRuns: 1_000 });
     expect(estimateTokens('\ud840\udc00\ud840')).toBe(2);
-    // The edges of the first range: U+303F is not CJK here, U+3040 is.
-    expect(estimateTokens('\u303f'.repeat(4))).toBe(1);
-    expect(estimateTokens('\u3040'.repeat(4))).toBe(4);
+    // The edge of Latin: U+024F (the last of Latin Extended-B) is Latin, U+0250 (IPA) is not.
+    expect(estimateTokens('\u024f'.repeat(4))).toBe(1);
+    expect(estimateTokens('\u0250'.repeat(4))).toBe(4);
   });
 
   it('examples', () => {
@@ -286,5 +294,20 @@ describe('estimateTokens', () => {
     expect(estimateTokens('abcde')).toBe(2);
     expect(estimateTokens('雲のことわざ')).toBe(6);
     expect(estimateTokens('클라우드')).toBe(4);
+    expect(estimateTokens('облако')).toBe(6);
+    expect(estimateTokens('เมฆ')).toBe(3);
+    expect(estimateTokens('☁️')).toBe(2);
+  });
+});
+
+describe('utf8Length', () => {
+  it('is the length Buffer encodes, for any string (a lone surrogate as U+FFFD)', () => {
+    fc.assert(fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), text), (s) => expect(utf8Length(s)).toBe(Buffer.byteLength(s, 'utf8'))), { numRuns: 1_000 });
+    expect(utf8Length('\ud800')).toBe(3);
+    expect(utf8Length('\udc00\ud800')).toBe(6);
+  });
+
+  it('is never below the estimate: the bound a budget holds covers what the limits expect', () => {
+    fc.assert(fc.property(fc.oneof(fc.string({ unit: 'binary' }), text), (s) => expect(utf8Length(s)).toBeGreaterThanOrEqual(estimateTokens(s))));
   });
 });

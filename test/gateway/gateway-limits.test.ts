@@ -18,10 +18,11 @@ const ask = (content: string) => [{ role: 'user', content }];
 
 describe('the budget race (FAULTS #25)', () => {
   it('lets at most 5 of 50 parallel requests through on a budget for 5, and never spends past it', async () => {
-    // gpt-4.1: 5,000 n$ a token. Each request reserves its input estimate (12 tokens for these 18-character prompts)
-    // plus 100 output tokens: 560,000 n$. Five fit in 2,900,000 n$; a sixth would not. The prompts differ so that
-    // no request is a cache hit (hits are free).
-    const { key, keyId } = gw.keys.issue({ budgetNano: 2_900_000 });
+    // gpt-4.1: 5,000 n$ a token. Each request holds the most its input can cost (18 bytes + 7 tokens of overhead for
+    // these 18-character prompts) plus 100 output tokens: 625,000 n$, and spends 112 tokens: 560,000 n$. Five fit in
+    // 3,200,000 n$, held or spent; a sixth would not. The prompts differ so that no request is a cache hit (hits are
+    // free).
+    const { key, keyId } = gw.keys.issue({ budgetNano: 3_200_000 });
     gw.openai.script(...Array.from({ length: 50 }, () => ({ kind: 'ok' as const, text: 'Short.', usage: { inputTokens: 12, outputTokens: 100 } })));
     const answers = await Promise.all(
       Array.from({ length: 50 }, (_, i) => post(key, { model: 'gpt-4.1', messages: ask(`Budget race nr ${String(i).padStart(2, '0')}.`), max_tokens: 100 })),
@@ -36,9 +37,29 @@ describe('the budget race (FAULTS #25)', () => {
     expect(gw.openai.requests.length).toBe(statuses.filter((s) => s === 200).length);
     await gw.settled();
     expect(gw.keys.openReservations(keyId)).toBe(0);
-    expect(gw.keys.spentNano(keyId)).toBeLessThanOrEqual(2_900_000);
+    expect(gw.keys.spentNano(keyId)).toBeLessThanOrEqual(3_200_000);
     expect(gw.keys.spentNano(keyId)).toBe(statuses.filter((s) => s === 200).length * 112 * 5_000);
     expect(statuses.filter((s) => s === 200)).toHaveLength(5);
+  });
+
+  it('holds what a prompt in a dense script can really cost, so racing requests in Thai never overspend either', async () => {
+    // 2,000 Thai characters: the estimate says 2,007 input tokens; a tokenizer may make up to 6,007 (three bytes a
+    // character), and this upstream reports 2,500, as a real one might. On gpt-4.1-mini (1,000 n$ a token) each
+    // request then costs 2,510,000 n$ and holds 6,017,000. Holding only the estimate (or the old ¼ token a
+    // character, 517,000 n$) would let all eight through on this budget and spend 20 million.
+    const budgetNano = 6_100_000;
+    const { key, keyId } = gw.keys.issue({ budgetNano });
+    gw.openai.script(...Array.from({ length: 8 }, () => ({ kind: 'ok' as const, text: 'เมฆ', usage: { inputTokens: 2_500, outputTokens: 10 } })));
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => post(key, { model: 'gpt-4.1-mini', messages: ask(`${i} ${'ก'.repeat(2_000)}`), max_tokens: 10 })));
+    const served = answers.filter((a) => a.status === 200).length;
+    expect(served).toBeGreaterThanOrEqual(1);
+    for (const refused of answers.filter((a) => a.status !== 200)) {
+      expect(refused.json()).toMatchObject({ error: { type: 'insufficient_quota', code: 'budget_exceeded' } });
+    }
+    await gw.settled();
+    expect(gw.keys.spentNano(keyId)).toBe(served * 2_510_000);
+    expect(gw.keys.spentNano(keyId)).toBeLessThanOrEqual(budgetNano);
+    expect(gw.keys.openReservations(keyId)).toBe(0);
   });
 
   it('settles the actual cost, not the reservation, and releases the reservation on errors too', async () => {
