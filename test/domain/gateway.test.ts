@@ -31,14 +31,18 @@ describe('the cache key', () => {
     );
   });
 
-  it('differs between scopes (keys) and between any two different requests', () => {
+  it('differs between scopes (keys), between what serves the model, and between any two different requests', () => {
     const messages = fc.array(fc.record({ role: fc.constantFrom('system', 'user', 'assistant'), content: fc.string() }), { minLength: 1, maxLength: 4 });
-    const input = fc.record({ scope: fc.string({ minLength: 1 }), model: fc.constantFrom('haiku', 'gpt-4.1'), messages, maxTokens: fc.nat(), options: fc.dictionary(fc.string(), fc.jsonValue()) });
+    const servedBy = fc.record({ vendorModelId: fc.constantFrom('gpt-4.1', 'gpt-4.1-2026'), provider: fc.constantFrom('openai', 'offline'), offline: fc.boolean() });
+    const input = fc.record({ scope: fc.string({ minLength: 1 }), model: fc.constantFrom('haiku', 'gpt-4.1'), servedBy, messages, maxTokens: fc.nat(), options: fc.dictionary(fc.string(), fc.jsonValue()) });
     fc.assert(
       fc.property(input, input, (a, b) => {
         const same = JSON.stringify(JSON.parse(canonicalJson(a))) === JSON.stringify(JSON.parse(canonicalJson(b)));
         expect(cacheKeyText(a) === cacheKeyText(b)).toBe(same);
         expect(cacheKeyText(a)).not.toBe(cacheKeyText({ ...a, scope: `${a.scope}x` }));
+        // Another vendor id, provider or the simulation behind the same catalog key is another answer.
+        expect(cacheKeyText(a)).not.toBe(cacheKeyText({ ...a, servedBy: { ...a.servedBy, offline: !a.servedBy.offline } }));
+        expect(cacheKeyText(a)).not.toBe(cacheKeyText({ ...a, servedBy: { ...a.servedBy, vendorModelId: `${a.servedBy.vendorModelId}-next` } }));
       }),
     );
   });

@@ -57,8 +57,8 @@ export class ChatCompletionUseCase {
     if (!prepared.ok) return prepared;
     const admitted = await this.admission.admit(caller, prepared.value.estimate);
     if (!admitted.ok) return admitted;
-    const { spec, messages, maxTokens } = prepared.value;
-    const cacheKey = this.cache.keyFor({ keyId: caller.keyId, model: spec.key, messages, maxTokens, options: { ...request.options, temperature: request.temperature } });
+    const { spec, served, messages, maxTokens } = prepared.value;
+    const cacheKey = this.cache.keyFor({ keyId: caller.keyId, model: spec.key, servedBy: served, messages, maxTokens, options: { ...request.options, temperature: request.temperature } });
     const call: Call = { caller, request, prepared: prepared.value, limits: admitted.value, cacheKey, startedMs };
 
     const cached = this.cache.enabled ? await this.cache.get(cacheKey) : undefined;

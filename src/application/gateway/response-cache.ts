@@ -11,6 +11,7 @@ const CACHEABLE: ReadonlySet<FinishReason> = new Set(['stop', 'length']);
 export interface CacheKeyParts {
   readonly keyId: string;
   readonly model: string;
+  readonly servedBy: { readonly vendorModelId: string; readonly provider: string; readonly offline: boolean };
   readonly messages: readonly LlmMessage[];
   readonly maxTokens: number;
   readonly options: Readonly<Record<string, unknown>>;
@@ -35,7 +36,7 @@ export class GatewayResponseCache {
   /** Empty when the cache is off: nothing is hashed for a lookup that cannot happen. */
   keyFor(parts: CacheKeyParts): string {
     if (!this.enabled) return '';
-    const text = cacheKeyText({ scope: parts.keyId, model: parts.model, messages: parts.messages, maxTokens: parts.maxTokens, options: parts.options });
+    const text = cacheKeyText({ scope: parts.keyId, model: parts.model, servedBy: { vendorModelId: parts.servedBy.vendorModelId, provider: parts.servedBy.provider, offline: parts.servedBy.offline }, messages: parts.messages, maxTokens: parts.maxTokens, options: parts.options });
     return `gw:${this.hasher.sha256Hex(text)}`;
   }
 

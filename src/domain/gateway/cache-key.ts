@@ -9,6 +9,12 @@ export interface CacheKeyInput {
   readonly scope: string;
   /** Catalog key of the resolved model: `haiku` and `claude-haiku-4-5` are one model. */
   readonly model: string;
+  /**
+   * What answers for it now: the vendor's model id, the provider, and whether it is the offline simulation. A
+   * catalog override that moves the key to a successor, or a deployment that goes from simulated to live, must
+   * not serve answers the other one wrote.
+   */
+  readonly servedBy: { readonly vendorModelId: string; readonly provider: string; readonly offline: boolean };
   /** Messages after cleaning (NFC, hidden characters removed), as they go upstream. */
   readonly messages: readonly { readonly role: string; readonly content: string }[];
   /** After clamping to the model's limit: what is actually asked for. */
@@ -17,10 +23,10 @@ export interface CacheKeyInput {
   readonly options: Readonly<Record<string, unknown>>;
 }
 
-export const CACHE_KEY_VERSION = 'gw1';
+export const CACHE_KEY_VERSION = 'gw2';
 
 export function cacheKeyText(input: CacheKeyInput): string {
-  return canonicalJson([CACHE_KEY_VERSION, input.scope, input.model, input.messages, input.maxTokens, input.options]);
+  return canonicalJson([CACHE_KEY_VERSION, input.scope, input.model, input.servedBy, input.messages, input.maxTokens, input.options]);
 }
 
 /** JSON with object keys sorted at every depth; `undefined` members are left out, as JSON.stringify does. */
