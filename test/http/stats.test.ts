@@ -104,6 +104,10 @@ describe('GET /stats', () => {
       expect.objectContaining({ sayingId: fresh.sayingId, upvotes: 1, downvotes: 0, approval: 1 }),
       expect.objectContaining({ sayingId: old.sayingId, upvotes: 0, downvotes: 1, approval: 0, score: 0 }),
     ]);
+    const later = Date.now() + 3_600_000;
+    const ahead = (await h.http.get(`/stats?from=${later}`).expect(200)).body;
+    expect(ahead.window).toEqual({ from: later, to: later });
+    expect(ahead.topSayings).toEqual([]);
     const before = (await h.http.get(`/stats?from=${windowStart - 3_600_000}&to=${windowStart - 1}`).expect(200)).body;
     expect(before.topSayings).toEqual([expect.objectContaining({ sayingId: old.sayingId, upvotes: 5, downvotes: 0 })]);
   });

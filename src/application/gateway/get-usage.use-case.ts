@@ -26,7 +26,8 @@ export class GetUsageUseCase {
   ) {}
 
   async execute(caller: GatewayCaller, query: UsageQuery): Promise<UsageView> {
-    const to = query.to ?? this.clock.now();
+    // A `from` after now with no `to` is an empty window ending there, never one that ends before it starts.
+    const to = query.to ?? Math.max(this.clock.now(), query.from ?? 0);
     const from = query.from ?? to - DEFAULT_USAGE_WINDOW_MS;
     const entries = await this.ledger.list({ from, to });
     const { budgetNano, spentNano } = caller;

@@ -51,7 +51,8 @@ export class GetStatsUseCase {
   ) {}
 
   async execute(query: StatsQuery): Promise<StatsView> {
-    const to = query.to ?? this.clock.now();
+    // A `from` after now with no `to` is an empty window ending there, never one that ends before it starts.
+    const to = query.to ?? Math.max(this.clock.now(), query.from ?? 0);
     const from = query.from ?? to - DEFAULT_STATS_WINDOW_MS;
     const range = { from, to };
     const [entries, votes, voted] = await Promise.all([
