@@ -94,6 +94,14 @@ describe('client errors', () => {
     const wrong = await rawRequest(`${gw.url}/v1/chat/completions`, { method: 'GET', headers: { authorization: `Bearer ${key}` } });
     expectOpenAiError(wrong, 405, 'method_not_allowed');
     expect(wrong.headers.allow).toBe('POST');
+    // HEAD is answered where GET is, with the head alone, exact and pattern paths alike.
+    for (const path of ['/v1/models', '/v1/models/gpt-4.1-mini']) {
+      const head = await rawRequest(`${gw.url}${path}`, { method: 'HEAD', headers: { authorization: `Bearer ${key}` } });
+      expect({ path, status: head.status, text: head.text }).toEqual({ path, status: 200, text: '' });
+      expect(head.headers['content-type']).toMatch(/^application\/json/);
+    }
+    const headPost = await rawRequest(`${gw.url}/v1/chat/completions`, { method: 'HEAD', headers: { authorization: `Bearer ${key}` } });
+    expect(headPost.status).toBe(405);
     // The product's own routes keep their own shape.
     const app = await rawRequest(`${gw.url}/nothing-here`, { method: 'GET' });
     expect(app.status).toBe(404);

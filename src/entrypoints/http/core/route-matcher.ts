@@ -14,6 +14,7 @@ export interface MatchedRoute {
  * Finds a route by method and path for doors that route themselves (the gateway's node:http door, its Lambda
  * function URL): exact paths by map lookup, `{name}` segments by comparison. A path that exists under other
  * methods is a 405 with `Allow`, an unknown path a 404 — both thrown as HttpErrors, for the door's error shape.
+ * HEAD is served by a path's GET route, as HTTP (and Express) has it; node:http then sends the head alone.
  */
 export function routeMatcher(routes: readonly ApiRoute[], defaultLimitBytes: number): (method: string, path: string) => MatchedRoute {
   const exact = new Map<string, Map<string, { route: Route; limitBytes: number }>>();
@@ -30,7 +31,7 @@ export function routeMatcher(routes: readonly ApiRoute[], defaultLimitBytes: num
   return (method, path) => {
     const methods = exact.get(path);
     if (methods) {
-      const found = methods.get(method);
+      const found = methods.get(method) ?? (method === 'HEAD' ? methods.get('GET') : undefined);
       if (!found) throw notAllowed(method, [...methods.keys()]);
       return { ...found, params: {} };
     }
@@ -46,7 +47,7 @@ export function routeMatcher(routes: readonly ApiRoute[], defaultLimitBytes: num
         return part !== '';
       });
       if (!fits) continue;
-      if (p.method === method) return { route: p.route, limitBytes: p.limitBytes, params };
+      if (p.method === method || (method === 'HEAD' && p.method === 'GET')) return { route: p.route, limitBytes: p.limitBytes, params };
       allow.push(p.method);
     }
     if (allow.length > 0) throw notAllowed(method, allow);
