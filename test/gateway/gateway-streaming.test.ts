@@ -4,6 +4,7 @@ import { TOKENS } from '../../src/entrypoints/container/tokens';
 import type { UsageLedger } from '../../src/ports/usage-ledger';
 import { startGateway, type Gateway } from '../support/gateway/gateway-harness';
 import { startHeldUpstream, type HeldUpstream } from '../support/gateway/held-upstream';
+import { TestGatewayKeys } from '../support/gateway/test-gateway-keys';
 
 /*
  * Streaming through the gateway against an upstream the test drives by hand (issue 5, item 8): chunks pass through
@@ -223,5 +224,60 @@ describe('a cached answer replayed as a stream while usage storage is slow', () 
       { cacheHit: false, status: 'ok', httpStatus: 200, partial: false },
       { cacheHit: true, status: 'ok', httpStatus: 200, partial: false },
     ]);
+  });
+});
+
+/** Key spend that cannot be written until the test opens the gate: a key store slow or stuck in its writes. */
+class GatedKeys extends TestGatewayKeys {
+  private opened: () => void = () => undefined;
+  private readonly gate = new Promise<void>((resolve) => (this.opened = resolve));
+  release(): void {
+    this.opened();
+  }
+  override async recordUse(...args: Parameters<TestGatewayKeys['recordUse']>): Promise<void> {
+    await this.gate;
+    return super.recordUse(...args);
+  }
+}
+
+describe('the end of a stream while the key store cannot write', () => {
+  let slow: Gateway;
+  const keys = new GatedKeys();
+  beforeAll(async () => {
+    slow = await startGateway({ keys });
+  });
+  afterAll(async () => {
+    keys.release();
+    await slow.close();
+  });
+
+  it('sends [DONE] and ends the response, live and replayed, while the settlement waits; settled() waits for it', async () => {
+    const { key, keyId } = keys.issue({ budgetNano: 1_000_000_000 });
+    const streamOnce = () =>
+      notHanging(
+        fetch(`${slow.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'End me while the key store is stuck.' }], stream: true }),
+        }).then(async (r) => ({ status: r.status, cache: r.headers.get('x-cache'), text: await r.text() })),
+        'the end of the stream',
+      );
+    const live = await streamOnce();
+    expect(live).toMatchObject({ status: 200, cache: 'MISS' });
+    expect(live.text.endsWith('data: [DONE]\n\n')).toBe(true);
+    const replay = await streamOnce();
+    expect(replay).toEqual({ status: 200, cache: 'HIT', text: expect.stringMatching(/data: \[DONE\]\n\n$/) });
+    // Neither settlement has been written: both responses ended without it. It is tracked, not dropped.
+    expect(keys.uses).toEqual([]);
+    expect(keys.openReservations(keyId)).toBe(1);
+    let settled = false;
+    const settling = slow.settled().then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(settled).toBe(false);
+    keys.release();
+    await notHanging(settling, 'the settlements');
+    expect(keys.uses.filter((u) => u.keyId === keyId)).toHaveLength(2);
+    expect(keys.openReservations(keyId)).toBe(0);
+    expect(keys.spentNano(keyId)).toBeGreaterThan(0);
   });
 });

@@ -65,7 +65,10 @@ export class ChatCompletionUseCase {
     if (cached) {
       const meta = this.meta(call, 'HIT');
       const hitEnd = (finished: boolean): StreamEnd => ({ usage: undefined, llmLatencyMs: 0, latencyMs: this.elapsed(startedMs), errorCode: finished ? undefined : 'client_closed', partial: !finished });
-      if (request.stream) return ok({ kind: 'stream', meta, events: replayCompletion(cached, ({ finished }) => this.settle(call, undefined, hitEnd(finished), true)) });
+      if (request.stream) {
+        const end = streamEnd();
+        return ok({ kind: 'stream', meta, events: replayCompletion(cached, ({ finished }) => end.started(this.settleLater(call, undefined, hitEnd(finished), true))), settled: end.settled });
+      }
       return ok({ kind: 'completion', meta, completion: cached, settled: this.settleLater(call, undefined, hitEnd(true), true) });
     }
 
@@ -101,7 +104,8 @@ export class ChatCompletionUseCase {
   }
 
   /**
-   * The cache write and the settlement of a successful answer, off its response path and tracked until done.
+   * The cache write and the settlement of an answer (a JSON one, or a stream that ended), off its response path
+   * and tracked until done.
    * Answers sent in one turn of the event loop settle together, a macrotask later (microtasks would still run
    * before the door writes the answer): one timer and one tracked promise a batch rather than a request.
    */
@@ -138,6 +142,7 @@ export class ChatCompletionUseCase {
     } catch (error) {
       return this.failUpstream(call, reservation, error);
     }
+    const end = streamEnd();
     const events = relayStream(iterator, first, {
       spec: call.prepared.spec,
       inputEstimate: call.prepared.estimate.inputTokens,
@@ -146,10 +151,10 @@ export class ChatCompletionUseCase {
       startedMs: call.startedMs,
       llmStartedMs,
       completed: (completion) => this.cache.set(call.cacheKey, completion),
-      settle: (end) => this.settle(call, reservation, end, false),
+      settle: (streamed) => end.started(this.settleLater(call, reservation, streamed, false)),
       logFailure: (error) => this.logger.error('gateway stream failed', { error: error instanceof Error ? error.name : 'unknown' }),
     });
-    return ok({ kind: 'stream', meta: this.meta(call, 'MISS'), events });
+    return ok({ kind: 'stream', meta: this.meta(call, 'MISS'), events, settled: end.settled });
   }
 
   private llmRequest(call: Call): LlmRequest {
@@ -212,4 +217,14 @@ export class ChatCompletionUseCase {
   private elapsed(startedMs: number): number {
     return this.clock.monotonicMs() - startedMs;
   }
+}
+
+/**
+ * A stream's settlement, which exists only once the stream has ended: `settled` is handed out with the stream and
+ * follows the settlement its end starts, so a door that may freeze after answering can wait for it.
+ */
+function streamEnd(): { readonly settled: Promise<void>; readonly started: (settlement: Promise<void>) => void } {
+  let started: (settlement: Promise<void>) => void = () => undefined;
+  const settled = new Promise<void>((resolve) => (started = resolve));
+  return { settled, started };
 }

@@ -101,7 +101,16 @@ export type ChatOutcome =
        */
       readonly settled: Promise<void>;
     }
-  | { readonly kind: 'stream'; readonly meta: ReplyMeta; readonly events: AsyncIterable<ChatStreamEvent> };
+  | {
+      readonly kind: 'stream';
+      readonly meta: ReplyMeta;
+      readonly events: AsyncIterable<ChatStreamEvent>;
+      /**
+       * The settlement the stream starts when it ends (read to the end, failed, or closed by the client): resolves
+       * once it is done, never rejects, and stays pending while the stream has not ended.
+       */
+      readonly settled: Promise<void>;
+    };
 
 export interface GatewaySettings {
   /** For keys with no limits of their own. */

@@ -14,8 +14,11 @@ export interface RelayContext {
   readonly llmStartedMs: number;
   /** Called once the stream completed normally, before its finish event goes out. */
   readonly completed: (completion: Completion) => Promise<void>;
-  /** Called exactly once however the stream ends: completed, failed, or abandoned by the client. */
-  readonly settle: (end: StreamEnd) => Promise<void>;
+  /**
+   * Called exactly once however the stream ends: completed, failed, or abandoned by the client. It starts the
+   * settlement and returns at once — the caller tracks it — so that `[DONE]` waits for no storage write.
+   */
+  readonly settle: (end: StreamEnd) => void;
   readonly logFailure: (error: unknown) => void;
 }
 
@@ -32,6 +35,7 @@ export interface StreamEnd {
  * The provider's events passed on as they arrive — one delta in, one delta out, nothing held back — with the
  * usage settled however the stream ends. A failure after the first delta becomes an in-band `error` event (the
  * HTTP status went out with the headers); a client that left gets nothing more, and what it was sent is charged.
+ * The settlement is started, not awaited: the stream's end is not held back for the usage line and the key's spend.
  */
 export async function* relayStream(
   iterator: AsyncIterator<LlmStreamEvent>,
@@ -74,7 +78,7 @@ export async function* relayStream(
     // Reached also when the consumer stops early: let go of the upstream stream before settling.
     if (!finished) await iterator.return?.().catch(() => undefined);
     const now = ctx.clock.monotonicMs();
-    await ctx.settle({
+    ctx.settle({
       usage: finished || text !== '' ? usageOf(reported, ctx.inputEstimate, text) : undefined,
       llmLatencyMs: now - ctx.llmStartedMs,
       latencyMs: now - ctx.startedMs,
@@ -85,18 +89,18 @@ export async function* relayStream(
 }
 
 /**
- * A cached answer as a stream: all of its text in one delta, then the finish; settled when the replay ends, as a
- * live stream is, so its first byte waits for no storage write. A client that left before the finish is recorded
- * as `client_closed`.
+ * A cached answer as a stream: all of its text in one delta, then the finish; its settlement started when the
+ * replay ends, as a live stream's is, so neither its first byte nor its `[DONE]` waits for a storage write. A
+ * client that left before the finish is recorded as `client_closed`.
  */
-export async function* replayCompletion(completion: Completion, settle: (end: { readonly finished: boolean }) => Promise<void>): AsyncGenerator<ChatStreamEvent> {
+export async function* replayCompletion(completion: Completion, settle: (end: { readonly finished: boolean }) => void): AsyncGenerator<ChatStreamEvent> {
   let finished = false;
   try {
     yield { type: 'delta', text: completion.text };
     yield { type: 'finish', finishReason: completion.finishReason, usage: completion.usage };
     finished = true;
   } finally {
-    await settle({ finished });
+    settle({ finished });
   }
 }
 

@@ -36,6 +36,11 @@ export interface HttpStreamResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly stream: AsyncIterable<string>;
+  /**
+   * Work the stream leaves running once it has ended (never rejects; pending until the stream is read to its end
+   * or closed). A door whose process may freeze once it answers (Lambda) awaits it after ending the response.
+   */
+  readonly after?: Promise<unknown>;
 }
 
 export type HttpResult = HttpResponse | HttpStreamResponse;
@@ -43,3 +48,17 @@ export type HttpResult = HttpResponse | HttpStreamResponse;
 export const isStreamResponse = (r: HttpResult): r is HttpStreamResponse => 'stream' in r;
 
 export type Route = (request: HttpRequest) => Promise<HttpResult>;
+
+/**
+ * A query string as `HttpRequest.query`: repeated parameters become arrays, as Express gives them. The object has
+ * no prototype, so `__proto__` or `constructor` is a parameter like any other — an unknown one, to validation —
+ * and cannot replace the object's prototype.
+ */
+export function parseQuery(text: string): Record<string, string | string[]> {
+  const query = Object.create(null) as Record<string, string | string[]>;
+  for (const [key, value] of new URLSearchParams(text)) {
+    const previous = query[key];
+    query[key] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
+  }
+  return query;
+}

@@ -54,6 +54,7 @@ export function chatCompletionsRoute(deps: ChatRouteDeps): Route {
         'x-accel-buffering': 'no',
       },
       stream: sseFrames(meta, outcome.value.events, includeUsage),
+      after: outcome.value.settled,
     };
   };
 }
