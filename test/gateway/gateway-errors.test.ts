@@ -108,6 +108,14 @@ describe('client errors', () => {
     expect(app.json()).toMatchObject({ error: { code: 'not_found' } });
   });
 
+  it('400 for a query parameter named after an object property (__proto__, toString): refused, not dropped', async () => {
+    for (const query of ['__proto__=1', '__proto__=1&__proto__=2', 'toString=1']) {
+      const answer = await rawRequest(`${gw.url}/v1/usage?${query}`, { method: 'GET', headers: { authorization: `Bearer ${key}` } });
+      const error = expectOpenAiError(answer, 400, 'unknown_parameter');
+      expect({ query, param: error.param }).toEqual({ query, param: query.split('=')[0] });
+    }
+  });
+
   it('413 from Content-Length before the body is read (1 MB, 10 MB), and 413 for a chunked body past the limit (FAULTS #17)', async () => {
     for (const size of [1_048_576, 10_485_760]) {
       const answer = await post(Buffer.alloc(size, 0x20));

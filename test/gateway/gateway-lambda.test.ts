@@ -1,6 +1,9 @@
 import { PassThrough, type Writable } from 'node:stream';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import OpenAI from 'openai';
+import type { HttpRequest, HttpResult } from '../../src/entrypoints/http/core/http-types';
+import type { ApiRoute } from '../../src/entrypoints/http/routes/api-routes';
+import type { LogFields, Logger } from '../../src/ports/logger';
 import type { MetricsSink } from '../../src/ports/metrics-sink';
 import { resolveRoutes } from '../../src/entrypoints/container/routes';
 import { TOKENS } from '../../src/entrypoints/container/tokens';
@@ -125,6 +128,10 @@ it('answers errors in OpenAI’s shape: 401, 404 for another path, 405, 413', as
     [event('GET', '/sayings'), 404, 'unknown_url'],
     [event('GET', '/v1/chat/completions', { headers: { authorization: `Bearer ${key}` } }), 405, 'method_not_allowed'],
     [event('POST', '/v1/chat/completions', { headers: { authorization: `Bearer ${key}` }, body: { model: 'x', messages: [{ role: 'user', content: 'x'.repeat(600_000) }] } }), 413, 'request_too_large'],
+    // A compressed body is refused as on the node door, not read as broken UTF-8.
+    [event('POST', '/v1/chat/completions', { headers: { authorization: `Bearer ${key}`, 'content-encoding': 'gzip' }, body: { model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'x' }] } }), 415, 'unsupported_encoding'],
+    // A body flagged base64 that is not: refused, not decoded into an empty or truncated body.
+    [{ ...event('POST', '/v1/chat/completions', { headers: { authorization: `Bearer ${key}` } }), body: '{"model": "gpt-4.1-mini"}', isBase64Encoded: true }, 400, 'invalid_base64'],
   ];
   for (const [e, status, code] of cases) {
     const capture = new ResponseCapture();
@@ -183,6 +190,68 @@ async function waitFor(check: () => boolean): Promise<void> {
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+describe('the function URL door around its routes', () => {
+  /** What the door logs, line by line. */
+  const lines: { message: string; fields: LogFields | undefined }[] = [];
+  const record = (message: string, fields?: LogFields) => void lines.push({ message, fields });
+  const logger: Logger = { debug: () => undefined, info: record, warn: record, error: record };
+  const metrics: MetricsSink = { record: () => undefined, flush: () => Promise.resolve() };
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const echo = (request: HttpRequest): Promise<HttpResult> =>
+    Promise.resolve({ status: 200, headers: {}, body: { query: Object.entries(request.query), plain: Object.getPrototypeOf(request.query) === null } });
+  const routes: ApiRoute[] = [
+    // An answer that leaves work running (a settlement) which only the test can finish.
+    { method: 'GET', path: '/v1/held', route: () => Promise.resolve({ status: 200, headers: {}, body: { answered: true }, after: held }) },
+    { method: 'GET', path: '/v1/echo', route: echo },
+    // Answers only once its client has left.
+    { method: 'GET', path: '/v1/wait', route: (request) => new Promise((resolve) => request.signal?.addEventListener('abort', () => resolve({ status: 200, headers: {}, body: {} }))) },
+  ];
+  const door = functionUrlHandler(awslambda, () => Promise.resolve({ routes, logger, metrics, config: { GATEWAY_BODY_LIMIT_BYTES: 1_000 } }));
+  const accessLines = () => lines.filter((l) => l.message === 'request' || l.message === 'request failed').map((l) => l.fields);
+  beforeEach(() => void lines.splice(0));
+
+  it('sends the answer before what it left running is done, and returns only once that is done', async () => {
+    const capture = new ResponseCapture();
+    let returned = false;
+    const invocation = door(event('GET', '/v1/held'), capture.stream).then(() => (returned = true));
+    await waitFor(() => capture.stream.writableEnded);
+    expect(JSON.parse(capture.body)).toEqual({ answered: true });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(returned).toBe(false);
+    release();
+    await invocation;
+    expect(accessLines()).toEqual([{ method: 'GET', path: '/v1/held', status: 200, durationMs: expect.any(Number) }]);
+  });
+
+  it('writes one access line an invocation, without the query and with key-shaped segments masked', async () => {
+    await door(event('GET', '/v1/echo', { query: 'token=cs_secret' }), new ResponseCapture().stream);
+    await door(event('GET', '/v1/echo/cs_4f2b8c1d9e7a6b5c4d3e2f1a0b9c8d7e'), new ResponseCapture().stream);
+    await door(event('DELETE', '/v1/echo'), new ResponseCapture().stream);
+    expect(accessLines()).toEqual([
+      { method: 'GET', path: '/v1/echo', status: 200, durationMs: expect.any(Number) },
+      { method: 'GET', path: '/v1/echo/[redacted]', status: 404, durationMs: expect.any(Number) },
+      { method: 'DELETE', path: '/v1/echo', status: 405, durationMs: expect.any(Number) },
+    ]);
+    expect(JSON.stringify(lines)).not.toContain('cs_');
+  });
+
+  it('logs a client that left before any answer as 499, aborted', async () => {
+    const capture = new ResponseCapture();
+    const invocation = door(event('GET', '/v1/wait'), capture.stream);
+    await new Promise((r) => setTimeout(r, 10));
+    capture.stream.destroy();
+    await invocation;
+    expect(accessLines()).toEqual([{ method: 'GET', path: '/v1/wait', status: 499, durationMs: expect.any(Number), aborted: true }]);
+  });
+
+  it('reads the query into an object without a prototype: __proto__ and toString are parameters like any other', async () => {
+    const capture = new ResponseCapture();
+    await door(event('GET', '/v1/echo', { query: '__proto__=1&__proto__=2&toString=x&from=3' }), capture.stream);
+    expect(JSON.parse(capture.body)).toEqual({ query: [['__proto__', ['1', '2']], ['toString', 'x'], ['from', '3']], plain: true });
+  });
+});
 
 describe('the deployed module', () => {
   const tables = { SAYINGS_TABLE: 'gw-sayings', FEEDBACK_TABLE: 'gw-feedback', USAGE_TABLE: 'gw-usage', API_KEYS_TABLE: 'gw-apiKeys', SESSIONS_TABLE: 'gw-sessions', JOBS_TABLE: 'gw-jobs' };

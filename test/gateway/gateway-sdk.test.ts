@@ -180,7 +180,7 @@ describe('POST /v1/chat/completions through the openai SDK', () => {
     expect(other.totals).toMatchObject({ requests: 1, input_tokens: 99 });
     const bad = await fetch(`${gw.url}/v1/usage?key_id=${a.keyId}`, { headers: { authorization: `Bearer ${b.key}` } });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ error: { code: 'invalid_value', param: 'key_id', type: 'invalid_request_error' } });
+    expect(await bad.json()).toMatchObject({ error: { code: 'unknown_parameter', param: 'key_id', type: 'invalid_request_error' } });
     // A window that starts after now, with no end given, is empty — and never ends before it starts.
     const future = Date.now() + 3_600_000;
     const ahead = (await (await fetch(`${gw.url}/v1/usage?from=${future}`, { headers: { authorization: `Bearer ${a.key}` } })).json()) as { window: { from: number; to: number }; totals: { requests: number } };

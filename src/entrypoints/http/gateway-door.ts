@@ -1,14 +1,14 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { requestContext } from '../../adapters/logging/request-context';
-import { echoable } from '../../domain/text/echo';
 import type { Logger } from '../../ports/logger';
-import { elapsedMs, endOf, logAccess } from './core/access-line';
-import { isStreamResponse, type HttpRequest, type HttpResponse } from './core/http-types';
-import { routeMatcher, safeDecode } from './core/route-matcher';
+import { elapsedMs, endOf, logAccess, loggablePath } from './core/access-line';
+import { isStreamResponse, parseQuery, type HttpRequest, type HttpResponse } from './core/http-types';
+import { routeMatcher } from './core/route-matcher';
 import { writeStream } from './core/node-stream';
 import { HttpError } from './http-error';
 import { chooseRequestId } from './middleware';
 import type { ApiRoute } from './routes/api-routes';
+import { encodingRefusal } from './routes/gateway/gateway-body';
 
 export interface GatewayDoorDeps {
   /** The `/v1/` routes; every other path goes to `fallback`. */
@@ -91,10 +91,8 @@ function fail(res: ServerResponse, requestId: string, response: HttpResponse): v
 
 /** 413 from Content-Length before a byte is read; 413 as soon as a body without one passes the limit; 415 for a compressed body. */
 function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
-  const encoding = req.headers['content-encoding'];
-  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
-    return Promise.reject(new HttpError(415, 'unsupported_encoding', 'The Content-Encoding is not supported; send the body uncompressed.'));
-  }
+  const refused = encodingRefusal(req.headers['content-encoding']);
+  if (refused) return Promise.reject(refused);
   const declared = Number(req.headers['content-length'] ?? '0');
   if (Number.isFinite(declared) && declared > limitBytes) {
     req.resume();
@@ -124,35 +122,4 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return headers;
-}
-
-/** Repeated parameters become arrays, as Express gives them, so validation can refuse them. */
-function parseQuery(text: string): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
-  for (const [key, value] of new URLSearchParams(text)) {
-    const previous = query[key];
-    query[key] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
-  }
-  return query;
-}
-
-/** Paths that needed no masking, remembered: a door sees few distinct ones, so most lines skip the work. */
-const CLEAN_PATHS = new Set<string>();
-const MAX_CLEAN_PATHS = 256;
-
-/**
- * The path as the access log may keep it: no query string, and any segment that is not a plain name (a model id
- * that looks like a key, a secret pasted into a URL) masked — a client's path is input too (FAULTS #28).
- */
-function loggablePath(url: string): string {
-  const queryAt = url.indexOf('?');
-  const path = queryAt < 0 ? url : url.slice(0, queryAt);
-  if (CLEAN_PATHS.has(path)) return path;
-  const masked = path
-    .slice(0, 200)
-    .split('/')
-    .map((segment) => (segment === '' || echoable(safeDecode(segment)) !== undefined ? segment : '[redacted]'))
-    .join('/');
-  if (masked === path && CLEAN_PATHS.size < MAX_CLEAN_PATHS) CLEAN_PATHS.add(path);
-  return masked;
 }

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { requestContext } from '../../adapters/logging/request-context';
 import { errorResponse } from '../http/core/error-response';
-import { isStreamResponse, type HttpRequest, type HttpResponse, type HttpStreamResponse, type Route } from '../http/core/http-types';
+import { isStreamResponse, parseQuery, type HttpRequest, type HttpResponse, type HttpStreamResponse, type Route } from '../http/core/http-types';
 import { HttpError } from '../http/http-error';
 import { chooseRequestId } from '../http/middleware';
 import { routeKey, type ApiRoute } from '../http/routes/api-routes';
@@ -11,16 +11,16 @@ import { ORIGIN_SECRET_HEADER } from './viewer-address';
 /**
  * API Gateway HTTP API (payload v2) → the door-independent request. The client's address is `viewerIp` when the
  * proxy in front vouched for one (`ViewerAddress`), else API Gateway's source IP. The proxy's secret header is
- * dropped here: no route, log line or echo ever sees it.
+ * dropped here: no route, log line or echo ever sees it. A body flagged base64 that is not base64 is a 400:
+ * Node's decoder would skip what it cannot read and hand the route an empty or truncated body.
  */
 export function toHttpRequest(event: APIGatewayProxyEventV2, viewerIp?: string): HttpRequest {
-  const query: Record<string, string | string[]> = {};
-  for (const [key, value] of new URLSearchParams(event.rawQueryString ?? '')) {
-    const previous = query[key];
-    query[key] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
-  }
+  const query = parseQuery(event.rawQueryString ?? '');
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(event.headers ?? {})) if (value !== undefined && name.toLowerCase() !== ORIGIN_SECRET_HEADER) headers[name.toLowerCase()] = value;
+  if (event.body !== undefined && event.isBase64Encoded && !isBase64(event.body)) {
+    throw new HttpError(400, 'invalid_base64', 'The body is marked base64-encoded but is not valid base64.');
+  }
   const body = event.body === undefined ? undefined : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
   const params: Record<string, string> = {};
   for (const [name, value] of Object.entries(event.pathParameters ?? {})) if (value !== undefined) params[name] = value;
@@ -34,6 +34,9 @@ export function toHttpRequest(event: APIGatewayProxyEventV2, viewerIp?: string):
     clientIp: viewerIp ?? event.requestContext.http.sourceIp,
   };
 }
+
+/** Standard, padded base64, as API Gateway and function URLs encode a body. */
+const isBase64 = (text: string): boolean => text.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(text);
 
 export function toResult(response: HttpResponse, requestId: string): APIGatewayProxyStructuredResultV2 {
   return {
@@ -78,11 +81,13 @@ export function routeHandler(pick: RoutePicker, runtime: () => Promise<AwsRuntim
 
 /**
  * API Gateway's Lambda integration sends a response whole, so a stream is collected here and sent as one body
- * (the gateway's chat completions stream through their own function URL instead).
+ * (the gateway's chat completions stream through their own function URL instead). What the stream left running
+ * (its settlement) finishes before the handler returns, as for a JSON answer.
  */
 async function bufferedResult(response: HttpStreamResponse, requestId: string): Promise<APIGatewayProxyStructuredResultV2> {
   let text = '';
   for await (const piece of response.stream) text += piece;
+  await response.after;
   return { statusCode: response.status, headers: { 'x-request-id': requestId, ...response.headers }, body: text };
 }
 

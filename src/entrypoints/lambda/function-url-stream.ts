@@ -3,11 +3,13 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { requestContext } from '../../adapters/logging/request-context';
 import type { Logger } from '../../ports/logger';
 import type { MetricsSink } from '../../ports/metrics-sink';
+import { CLIENT_CLOSED, elapsedMs, logAccess, loggablePath } from '../http/core/access-line';
 import { isStreamResponse, type HttpResponse } from '../http/core/http-types';
 import { routeMatcher } from '../http/core/route-matcher';
 import { HttpError } from '../http/http-error';
 import { chooseRequestId } from '../http/middleware';
 import type { ApiRoute } from '../http/routes/api-routes';
+import { encodingRefusal } from '../http/routes/gateway/gateway-body';
 import { GATEWAY_PREFIX } from '../http/routes/gateway/gateway-routes';
 import { openAiErrorResponse } from '../http/routes/gateway/openai-errors';
 import { toHttpRequest } from './api-gateway';
@@ -46,17 +48,35 @@ export type StreamingHandler = (event: APIGatewayProxyEventV2, responseStream: W
  * a Lambda's answer, a function URL passes it on as the function writes it. Every `/v1/` route is served here —
  * one base URL for the openai SDK — with the same routes as the local doors, and errors in OpenAI's shape. The
  * function URL sends the payload v2 event API Gateway would, so the request mapping is the shared one.
+ *
+ * A function URL has no API Gateway access log, so each invocation writes the node door's access line itself.
+ * The response is ended first and what the route left running (its settlement) awaited after: the client does
+ * not wait for it, and the handler does not return — letting the container freeze — before it is done.
  */
 export function functionUrlHandler(streaming: AwsLambdaStreaming, runtime: () => Promise<StreamingRuntime>): StreamingHandler {
   return streaming.streamifyResponse(async (event: APIGatewayProxyEventV2, responseStream: Writable, context?: Context) => {
+    const started = performance.now();
     const requestId = chooseRequestId(event.headers?.['x-request-id'] ?? event.requestContext.requestId);
+    const signal = gone(responseStream);
     let rt: StreamingRuntime | undefined;
+    let left: Promise<unknown> | undefined;
+    let status: number | undefined;
+    let durationMs: number | undefined;
+    // As on the node door: a client that left before any answer was started is logged as nginx's 499.
+    const opened = (response: { readonly status: number }) => {
+      status = signal.aborted ? CLIENT_CLOSED : response.status;
+    };
+    const ended = () => {
+      durationMs = elapsedMs(started);
+    };
     const send = (response: HttpResponse) => {
+      opened(response);
       const out = streaming.HttpResponseStream.from(responseStream, {
         statusCode: response.status,
         headers: { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, ...response.headers },
       });
       out.end(JSON.stringify(response.body));
+      ended();
     };
     try {
       rt = await runtime();
@@ -64,23 +84,41 @@ export function functionUrlHandler(streaming: AwsLambdaStreaming, runtime: () =>
       const runtimeNow = rt;
       await requestContext.run({ requestId }, async () => {
         const path = event.rawPath;
+        const method = event.requestContext.http.method;
         if (!path.startsWith(GATEWAY_PREFIX)) throw new HttpError(404, 'not_found', 'This endpoint serves the gateway under /v1/ only.');
-        const found = routeMatcher(runtimeNow.routes.filter((r) => r.path.startsWith(GATEWAY_PREFIX)), runtimeNow.config.GATEWAY_BODY_LIMIT_BYTES)(event.requestContext.http.method, path);
-        const request = { ...toHttpRequest(event, await runtimeNow.viewerAddress?.of(event.headers)), params: found.params, signal: gone(responseStream) };
+        const found = routeMatcher(runtimeNow.routes.filter((r) => r.path.startsWith(GATEWAY_PREFIX)), runtimeNow.config.GATEWAY_BODY_LIMIT_BYTES)(method, path);
+        // The node door's order: a compressed body is refused before its size or its bytes are looked at.
+        const refused = method === 'GET' || method === 'HEAD' ? undefined : encodingRefusal(event.headers?.['content-encoding']);
+        if (refused) throw refused;
+        const request = { ...toHttpRequest(event, await runtimeNow.viewerAddress?.of(event.headers)), params: found.params, signal };
         if (request.body !== undefined && request.body.length > found.limitBytes) throw new HttpError(413, 'payload_too_large', `The body is larger than ${found.limitBytes} bytes.`);
         const response = await found.route(request);
-        if (!isStreamResponse(response)) {
-          // The container may freeze once the handler returns: what the route left running finishes first.
-          await response.after;
-          return send(response);
+        if (isStreamResponse(response)) {
+          opened(response);
+          const out = streaming.HttpResponseStream.from(responseStream, { statusCode: response.status, headers: { ...response.headers, 'x-request-id': requestId } });
+          // A stream's settlement starts once it has been read to its end or closed, which writePieces sees to.
+          left = response.after;
+          await writePieces(out, response.stream);
+          ended();
+        } else {
+          left = response.after;
+          send(response);
         }
-        const out = streaming.HttpResponseStream.from(responseStream, { statusCode: response.status, headers: { ...response.headers, 'x-request-id': requestId } });
-        await writePieces(out, response.stream);
       });
     } catch (error) {
-      const logger = rt?.logger ?? { error: (m: string, f?: object) => process.stderr.write(`${JSON.stringify({ level: 'ERROR', message: m, ...f })}\n`) };
+      const logger = rt?.logger ?? stderrLogger;
       if (!responseStream.writableEnded) send(openAiErrorResponse(error, { ...silent, error: logger.error.bind(logger) }));
     } finally {
+      // Even when writing failed: the container may freeze once the handler returns.
+      await left;
+      const aborted = signal.aborted;
+      logAccess(rt?.logger ?? stderrLogger, requestId, {
+        method: event.requestContext.http.method,
+        path: loggablePath(event.rawPath),
+        status: status ?? (aborted ? CLIENT_CLOSED : 500),
+        durationMs: durationMs ?? elapsedMs(started),
+        aborted,
+      });
       await rt?.metrics.flush().catch(() => undefined);
     }
   });
@@ -115,3 +153,10 @@ async function writePieces(out: Writable, pieces: AsyncIterable<string>): Promis
 }
 
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Where lines go when the runtime could not be built: still one JSON object a line, as the logger writes them. */
+const stderrLogger: Logger = {
+  ...silent,
+  info: (message, fields) => process.stderr.write(`${JSON.stringify({ level: 'INFO', message, ...fields })}\n`),
+  error: (message, fields) => process.stderr.write(`${JSON.stringify({ level: 'ERROR', message, ...fields })}\n`),
+};

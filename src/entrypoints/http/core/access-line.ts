@@ -1,6 +1,8 @@
 import { requestContext } from '../../../adapters/logging/request-context';
 import type { ServerResponse } from 'node:http';
+import { echoable } from '../../../domain/text/echo';
 import type { Logger } from '../../../ports/logger';
+import { safeDecode } from './route-matcher';
 
 /** The status an access line gives a request whose client left before any answer was sent (nginx's 499). */
 export const CLIENT_CLOSED = 499;
@@ -41,3 +43,25 @@ export function endOf(res: ServerResponse): { readonly aborted: boolean; readonl
 
 /** Milliseconds since `started` (a `performance.now()`), to two decimals. */
 export const elapsedMs = (started: number): number => Math.round((performance.now() - started) * 100) / 100;
+
+/** Paths that needed no masking, remembered: a door sees few distinct ones, so most lines skip the work. */
+const CLEAN_PATHS = new Set<string>();
+const MAX_CLEAN_PATHS = 256;
+
+/**
+ * The path as the access log may keep it, on both gateway doors: no query string, and any segment that is not a
+ * plain name (a model id that looks like a key, a secret pasted into a URL) masked — a client's path is input too
+ * (FAULTS #28).
+ */
+export function loggablePath(url: string): string {
+  const queryAt = url.indexOf('?');
+  const path = queryAt < 0 ? url : url.slice(0, queryAt);
+  if (CLEAN_PATHS.has(path)) return path;
+  const masked = path
+    .slice(0, 200)
+    .split('/')
+    .map((segment) => (segment === '' || echoable(safeDecode(segment)) !== undefined ? segment : '[redacted]'))
+    .join('/');
+  if (masked === path && CLEAN_PATHS.size < MAX_CLEAN_PATHS) CLEAN_PATHS.add(path);
+  return masked;
+}

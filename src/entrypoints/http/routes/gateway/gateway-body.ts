@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { nestsDeeperThan } from '../../core/json-depth';
 import type { HttpRequest, HttpResponse } from '../../core/http-types';
 import { err, ok, type Result } from '../../../../domain/shared/result';
+import { HttpError } from '../../http-error';
 import { openAiError } from './openai-errors';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
@@ -9,6 +10,16 @@ const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
 
 /** No OpenAI request nests deeper than a content part inside a message inside the body, plus room for metadata. */
 export const MAX_JSON_DEPTH = 32;
+
+/**
+ * The 415 for a compressed body, from either door before the body is read or limited: the gateway inflates
+ * nothing a client sends (a small gzip body can inflate past any limit), and a body flagged as compressed is not
+ * served as if it were not.
+ */
+export function encodingRefusal(contentEncoding: string | undefined): HttpError | undefined {
+  if (contentEncoding === undefined || contentEncoding.toLowerCase() === 'identity') return undefined;
+  return new HttpError(415, 'unsupported_encoding', 'The Content-Encoding is not supported; send the body uncompressed.');
+}
 
 const invalid = (message: string, code: string, status = 400): HttpResponse => openAiError(status, message, 'invalid_request_error', code);
 

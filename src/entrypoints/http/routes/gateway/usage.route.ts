@@ -55,10 +55,13 @@ export const usageRoute =
     const query = querySchema.safeParse(request.query);
     if (!query.success) {
       const issue = query.error.issues[0];
-      const unknown = issue?.code === 'unrecognized_keys' ? echoable(issue.keys[0] ?? '') : undefined;
-      const param = issue?.code === 'unrecognized_keys' ? (unknown ?? null) : (issue?.path.join('.') ?? null);
-      const message = issue?.code === 'unrecognized_keys' ? `Unrecognized query parameter${unknown ? `: ${unknown}` : ''}; only from and to are accepted.` : `Invalid ${param}: ${issue?.message ?? 'invalid value'}.`;
-      return openAiError(400, message, 'invalid_request_error', 'invalid_value', param);
+      // An unknown parameter is named as the chat body's are (`unknown_parameter`), when it is fit to repeat.
+      if (issue?.code === 'unrecognized_keys') {
+        const unknown = echoable(issue.keys[0] ?? '');
+        return openAiError(400, `Unrecognized query parameter${unknown ? `: ${unknown}` : ''}; only from and to are accepted.`, 'invalid_request_error', 'unknown_parameter', unknown ?? null);
+      }
+      const param = issue?.path.join('.') ?? null;
+      return openAiError(400, `Invalid ${param}: ${issue?.message ?? 'invalid value'}.`, 'invalid_request_error', 'invalid_value', param);
     }
     const admitted = await deps.admission.admitRequest(caller);
     if (!admitted.ok) return failureResponse(admitted.error);
