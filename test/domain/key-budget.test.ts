@@ -96,12 +96,15 @@ const record = (overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord => ({
 });
 
 describe('which secrets are accepted', () => {
-  it('an active key’s secret until the key expires, a rotated-out secret until its grace ends, a revoked key never', () => {
+  it('an active key’s secret until the key expires, a rotated-out secret until its grace and the latest rotation’s end, a revoked key never', () => {
+    const time = fc.option(fc.integer({ min: 0, max: 1e6 }), { nil: undefined });
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1e6 }), fc.option(fc.integer({ min: 0, max: 1e6 }), { nil: undefined }), fc.option(fc.integer({ min: 0, max: 1e6 }), { nil: undefined }), fc.boolean(), (now, expiresAt, validUntil, revoked) => {
-        const r = record({ expiresAt, status: revoked ? 'revoked' : 'active' });
+      fc.property(fc.integer({ min: 0, max: 1e6 }), time, time, time, fc.boolean(), (now, expiresAt, validUntil, latestGraceEnd, revoked) => {
+        const previous = latestGraceEnd === undefined ? undefined : { display: 'cs_…prev', validUntil: latestGraceEnd };
+        const r = record({ expiresAt, status: revoked ? 'revoked' : 'active', previous });
         const accepted = secretAccepted(r, { hash: 'h', keyId: r.id, validUntil }, now);
-        const expected = !revoked && (expiresAt === undefined || now < expiresAt) && (validUntil === undefined || now < validUntil);
+        const rotatedOutWorks = validUntil === undefined || (now < validUntil && (latestGraceEnd === undefined || now < latestGraceEnd));
+        const expected = !revoked && (expiresAt === undefined || now < expiresAt) && rotatedOutWorks;
         expect(accepted).toBe(expected);
         expect(secretAccepted(r, { hash: 'h', keyId: 'key_other', validUntil }, now)).toBe(false);
         expect(statusAt(r, now)).toBe(revoked ? 'revoked' : expiresAt !== undefined && now >= expiresAt ? 'expired' : 'active');

@@ -103,7 +103,17 @@ describe('admin API for keys (issue 5 item 3)', () => {
     const now = await h.http.post(`/admin/keys/${id}/rotate`).set(auth()).send({ graceSeconds: 0 }).expect(201);
     issued.push(now.body.key);
     await expect(gateway().authenticate(rotated.body.key)).resolves.toBeUndefined();
+    // The rotation before it gave the first value a day, but a rotation with no grace ends every older value.
+    await expect(gateway().authenticate(old)).resolves.toBeUndefined();
     await expect(gateway().authenticate(now.body.key)).resolves.toMatchObject({ keyId: id });
+  });
+
+  it('a rotation repeated with the usual grace (its answer was lost) leaves the value clients hold working', async () => {
+    const { id, key: old } = await create();
+    const lost = await h.http.post(`/admin/keys/${id}/rotate`).set(auth()).expect(201);
+    const retried = await h.http.post(`/admin/keys/${id}/rotate`).set(auth()).expect(201);
+    issued.push(lost.body.key, retried.body.key);
+    for (const value of [old, lost.body.key, retried.body.key]) await expect(gateway().authenticate(value)).resolves.toMatchObject({ keyId: id });
   });
 
   describe('authentication', () => {

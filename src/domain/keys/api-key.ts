@@ -67,10 +67,16 @@ export function statusAt(record: ApiKeyRecord, now: number): KeyStatus {
   return record.expiresAt !== undefined && now >= record.expiresAt ? 'expired' : 'active';
 }
 
-/** Whether `secret` lets its holder in at `now`: the key is active and unexpired, and the secret not rotated out. */
+/**
+ * Whether `secret` lets its holder in at `now`: the key is active and unexpired, and the secret not rotated out.
+ * A rotated-out secret works until its own end of grace and never past the grace of the key's latest rotation
+ * (`record.previous`): rotating with a short grace — after a leak — ends every older value too, while a repeated
+ * rotation with the usual grace (a lost answer retried) leaves the value clients hold working until its own end.
+ */
 export function secretAccepted(record: ApiKeyRecord, secret: KeySecret, now: number): boolean {
   if (secret.keyId !== record.id || statusAt(record, now) !== 'active') return false;
-  return secret.validUntil === undefined || now < secret.validUntil;
+  if (secret.validUntil === undefined) return true;
+  return now < Math.min(secret.validUntil, record.previous?.validUntil ?? secret.validUntil);
 }
 
 /** Budget not yet spent or held; negative when settled costs ran past their reservations. */
