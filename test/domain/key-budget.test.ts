@@ -128,6 +128,16 @@ describe('key specs', () => {
     const paths = spec.ok ? [] : spec.error.map((p) => p.path);
     expect(paths).toEqual(['name', 'models.0', 'rpm', 'tpm', 'budgetUsd', 'expiresAt']);
     expect(validateKeySpec({ name: 'x', models: [] }, catalog, now).ok).toBe(false);
+    // Invisible or line-breaking characters: a bidi override, a zero-width space, a BOM, a line and a paragraph separator.
+    for (const name of ['ci\u202Egnp.exe', 'c\u200Bi', 'c\uFEFFi', 'ci\u2028prod', 'ci\u2029prod']) {
+      expect({ name, paths: problemPaths(validateKeySpec({ name }, catalog, now)) }).toEqual({ name, paths: ['name'] });
+    }
+    // A joined emoji (zero-width joiners) and accented or CJK text are names like any other.
+    for (const name of ['team 👩\u200D💻', 'équipe', '本番']) expect(validateKeySpec({ name }, catalog, now).ok).toBe(true);
     expect(validateKeySpec({ name: 'x', expiresAt: now + 11 * 366 * 86_400_000 }, catalog, now).ok).toBe(false);
   });
 });
+
+function problemPaths(result: ReturnType<typeof validateKeySpec>): readonly string[] {
+  return result.ok ? [] : result.error.map((p) => p.path);
+}

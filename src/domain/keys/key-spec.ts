@@ -37,13 +37,22 @@ export const KEY_LIMITS = {
   maxLifetimeMs: 10 * 366 * 24 * 3_600_000,
 } as const;
 
+/**
+ * What a name may not hold: control characters, line and paragraph separators (they split a log line or a CLI
+ * table row), and invisible format characters — bidi overrides that make a name read as another, zero-width
+ * spaces — except the zero-width joiner inside emoji sequences.
+ */
+const UNPRINTABLE = /[\p{Cc}\p{Zl}\p{Zp}]|(?!\u200D)\p{Cf}/u;
+
 /** Every problem at once, each naming its field, so one answer says everything to fix. */
 export function validateKeySpec(input: KeySpecInput, catalog: ModelCatalog, now: number): Result<KeySpec, readonly Problem[]> {
   const problems: Problem[] = [];
   const name = input.name.normalize('NFC').trim();
   if (name.length === 0) problems.push({ path: 'name', message: 'must not be empty' });
   else if (name.length > KEY_LIMITS.nameChars) problems.push({ path: 'name', message: `must be at most ${KEY_LIMITS.nameChars} characters` });
-  else if (!name.isWellFormed() || /\p{Cc}/u.test(name)) problems.push({ path: 'name', message: 'must be printable text (no control characters or lone surrogates)' });
+  else if (!name.isWellFormed() || UNPRINTABLE.test(name)) {
+    problems.push({ path: 'name', message: 'must be printable text (no control, format or line-separator characters, no lone surrogates)' });
+  }
 
   const allowedModels = input.models === undefined ? undefined : modelKeys(input.models, catalog, problems);
   checkWhole(input.rpm, 'rpm', 1, KEY_LIMITS.maxRpm, problems);
