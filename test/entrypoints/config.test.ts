@@ -41,6 +41,23 @@ describe('local configuration', () => {
     expect(message).toContain('must end with /v1');
   });
 
+  it('refuses settings valid alone but not together, naming the one to change', () => {
+    const refusal = (env: Record<string, string>): string => {
+      try {
+        loadLocalConfig(env);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as Error).message;
+      }
+      throw new Error(`accepted ${JSON.stringify(env)}`);
+    };
+    expect(refusal({ OFFLINE_MIN_LATENCY_MS: '900', OFFLINE_MAX_LATENCY_MS: '100' })).toContain('OFFLINE_MIN_LATENCY_MS must not exceed OFFLINE_MAX_LATENCY_MS');
+    // A reservation must outlive the call it holds money for, with a minute for the settlement.
+    expect(refusal({ GATEWAY_TIMEOUT_MS: '900000' })).toMatch(/API_KEY_RESERVATION_TTL_MS.*at least GATEWAY_TIMEOUT_MS \+ 60000 ms \(960000\)/);
+    expect(refusal({ GATEWAY_TIMEOUT_MS: '120000', API_KEY_RESERVATION_TTL_MS: '179999' })).toContain('API_KEY_RESERVATION_TTL_MS');
+    expect(loadLocalConfig({ GATEWAY_TIMEOUT_MS: '120000', API_KEY_RESERVATION_TTL_MS: '180000' }).API_KEY_RESERVATION_TTL_MS).toBe(180_000);
+  });
+
   it('splits CORS origins', () => {
     expect(parseOrigins(' https://a.example , ,https://b.example')).toEqual(['https://a.example', 'https://b.example']);
     expect(parseOrigins('')).toEqual([]);

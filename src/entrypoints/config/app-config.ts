@@ -60,10 +60,32 @@ const sharedShape = {
     ...gatewayConfigShape,
 };
 
-const latencyRange = (c: { OFFLINE_MIN_LATENCY_MS: number; OFFLINE_MAX_LATENCY_MS: number }) => c.OFFLINE_MIN_LATENCY_MS <= c.OFFLINE_MAX_LATENCY_MS;
-const latencyRangeError = { message: 'OFFLINE_MIN_LATENCY_MS must not exceed OFFLINE_MAX_LATENCY_MS', path: ['OFFLINE_MIN_LATENCY_MS'] };
+/** What a budget reservation must outlive beyond the gateway's whole call: the settlement's writes, clocks apart. */
+export const RESERVATION_SLACK_MS = 60_000;
 
-export const localConfigSchema = z.object({ ...sharedShape, ...keysLocalShape }).refine(latencyRange, latencyRangeError);
+interface CrossChecked {
+  readonly OFFLINE_MIN_LATENCY_MS: number;
+  readonly OFFLINE_MAX_LATENCY_MS: number;
+  readonly API_KEY_RESERVATION_TTL_MS: number;
+  readonly GATEWAY_TIMEOUT_MS: number;
+}
+
+/** Settings that are each valid but not together, each reported on the variable to change. */
+function crossCheck(c: CrossChecked, ctx: z.RefinementCtx): void {
+  if (c.OFFLINE_MIN_LATENCY_MS > c.OFFLINE_MAX_LATENCY_MS) {
+    ctx.addIssue({ code: 'custom', message: 'OFFLINE_MIN_LATENCY_MS must not exceed OFFLINE_MAX_LATENCY_MS', path: ['OFFLINE_MIN_LATENCY_MS'] });
+  }
+  // A reservation that expired while its call still ran could be reclaimed and its money lent to another request.
+  if (c.API_KEY_RESERVATION_TTL_MS < c.GATEWAY_TIMEOUT_MS + RESERVATION_SLACK_MS) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be at least GATEWAY_TIMEOUT_MS + ${RESERVATION_SLACK_MS} ms (${c.GATEWAY_TIMEOUT_MS + RESERVATION_SLACK_MS}): a budget reservation has to outlive the call it holds money for`,
+      path: ['API_KEY_RESERVATION_TTL_MS'],
+    });
+  }
+}
+
+export const localConfigSchema = z.object({ ...sharedShape, ...keysLocalShape }).superRefine(crossCheck);
 
 const tableName = z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, { error: 'must be a DynamoDB table name (3–255 of A-Z a-z 0-9 _ . -)' });
 
@@ -90,7 +112,7 @@ export const awsConfigSchema = z
     ORIGIN_SECRET_NAME: z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, { error: 'must be a Secrets Manager secret name' }).optional(),
     ...keysAwsShape,
   })
-  .refine(latencyRange, latencyRangeError);
+  .superRefine(crossCheck);
 
 export type LocalConfig = z.infer<typeof localConfigSchema>;
 export type AwsConfig = z.infer<typeof awsConfigSchema>;
