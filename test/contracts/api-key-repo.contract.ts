@@ -167,16 +167,21 @@ export function apiKeyRepoContract(name: string, make: () => Promise<ApiKeyStore
       await expect(store.repo.settle('key_missing', { tokens: 1, costNano: 1, at: T0 }, undefined)).resolves.toBe('not_found');
     });
 
-    it('reclaims a reservation past its TTL when room is short; a late settlement is charged its cost once', async () => {
+    it('charges a reservation past its TTL as presumed spend when room is short; a late settlement replaces it by its cost, once', async () => {
       const { record } = await created({ budgetNano: 1_000 });
-      await store.repo.reserve(record.id, reservation('res_crashed', 1_000, 1_000, T0 + 1_000), T0);
-      await expect(store.repo.reserve(record.id, reservation('res_early', 100, 1_000), T0 + 999)).resolves.toEqual({ ok: false, remainingNano: 0 });
-      await expect(store.repo.reserve(record.id, reservation('res_after', 100, 1_000), T0 + 1_000)).resolves.toEqual({ ok: true });
-      await expect(store.repo.get(record.id)).resolves.toMatchObject({ reservedNano: 100 });
+      await store.repo.reserve(record.id, reservation('res_crashed', 800, 1_000, T0 + 1_000), T0);
+      await expect(store.repo.reserve(record.id, reservation('res_early', 300, 1_000), T0 + 999)).resolves.toEqual({ ok: false, remainingNano: 200 });
+      // Its settlement never came (a crash, or a write that failed): the 800 are presumed spent, not lent again.
+      await expect(store.repo.reserve(record.id, reservation('res_after', 300, 1_000), T0 + 1_000)).resolves.toEqual({ ok: false, remainingNano: 200 });
+      await expect(store.repo.get(record.id)).resolves.toMatchObject({ reservedNano: 0, usage: { requests: 0, costNano: 800 } });
+      await expect(store.repo.reserve(record.id, reservation('res_fits', 200, 1_000), T0 + 1_000)).resolves.toEqual({ ok: true });
       const late = { tokens: 3, costNano: 300, at: T0 + 2_000 };
-      await expect(store.repo.settle(record.id, late, { id: 'res_crashed', amountNano: 1_000 })).resolves.toBe('settled');
-      await expect(store.repo.settle(record.id, late, { id: 'res_crashed', amountNano: 1_000 })).resolves.toBe('already_settled');
-      await expect(store.repo.get(record.id)).resolves.toMatchObject({ usage: { requests: 1, costNano: 300 }, reservedNano: 100 });
+      await expect(store.repo.settle(record.id, late, { id: 'res_crashed', amountNano: 800 })).resolves.toBe('settled');
+      await expect(store.repo.settle(record.id, late, { id: 'res_crashed', amountNano: 800 })).resolves.toBe('already_settled');
+      await expect(store.repo.get(record.id)).resolves.toMatchObject({ usage: { requests: 1, costNano: 300 }, reservedNano: 200 });
+      // The 500 presumed but not spent are free again: 1,000 − 300 spent − 200 held.
+      await expect(store.repo.reserve(record.id, reservation('res_last', 501, 1_000), T0 + 2_000)).resolves.toEqual({ ok: false, remainingNano: 500 });
+      await expect(store.repo.reserve(record.id, reservation('res_last', 500, 1_000), T0 + 2_000)).resolves.toEqual({ ok: true });
     });
 
     it('FAULTS #25: 50 parallel reservations with budget for 5 → exactly 5 granted, and spend never passes the budget', async () => {

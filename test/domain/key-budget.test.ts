@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { buildCatalog } from '../../src/domain/catalog/model-catalog';
-import { decideReservation, expiredReservations, heldNano, settlementOf, type HeldReservation } from '../../src/domain/keys/budget';
+import { decideReservation, expiredReservations, heldNano, reclaimedNano, settlementOf, type HeldReservation } from '../../src/domain/keys/budget';
 import { secretAccepted, statusAt, NO_USAGE, type ApiKeyRecord } from '../../src/domain/keys/api-key';
 import { validateKeySpec } from '../../src/domain/keys/key-spec';
 
@@ -8,22 +8,18 @@ import { validateKeySpec } from '../../src/domain/keys/key-spec';
 class BudgetModel {
   committed = 0;
   spent = 0;
-  /** Costs settled after their reservation was reclaimed: the only money allowed past the budget. */
-  lateCosts = 0;
   readonly held = new Map<string, HeldReservation>();
   readonly settled = new Map<string, number>();
 
   constructor(readonly budget: number) {}
 
   reserve(id: string, amount: number, now: number, ttl: number): boolean {
-    let decision = decideReservation(this.budget, this.committed, amount);
+    const decision = decideReservation(this.budget, this.committed, amount);
     if (!decision.ok) {
-      for (const expired of expiredReservations(this.held, now)) {
-        const r = this.held.get(expired) as HeldReservation;
-        this.held.set(expired, { ...r, staleSince: now });
-        this.committed -= r.amountNano;
-      }
-      decision = decideReservation(this.budget, this.committed, amount);
+      // Reclaimed reservations are presumed spent: their amount moves from held to spent, committed unchanged.
+      const expired = expiredReservations(this.held, now);
+      this.spent += reclaimedNano(this.held, expired);
+      for (const id of expired) this.held.set(id, { ...(this.held.get(id) as HeldReservation), staleSince: now });
     }
     if (!decision.ok) {
       expect(decision.remainingNano).toBe(Math.max(0, this.budget - this.committed));
@@ -38,9 +34,8 @@ class BudgetModel {
     const held = this.held.get(id);
     const s = settlementOf(held, true, cost);
     if (s.kind === 'already-settled') return;
-    if (s.kind === 'stale') this.lateCosts += cost;
     this.committed += s.committedDeltaNano;
-    this.spent += cost;
+    this.spent += s.spentDeltaNano;
     this.held.delete(id);
     this.settled.set(id, (this.settled.get(id) ?? 0) + 1);
   }
@@ -54,7 +49,7 @@ const op = fc.oneof(
 );
 
 describe('budget reservations (FAULTS #25, #16)', () => {
-  it('settled spend plus held reservations never exceed the budget (late settlements aside); a reservation settles once', () => {
+  it('settled spend plus held reservations never exceed the budget, reclaims and late settlements included; a reservation settles once', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2_000 }), fc.array(op, { maxLength: 120 }), (budget, ops) => {
         const model = new BudgetModel(budget);
@@ -72,7 +67,7 @@ describe('budget reservations (FAULTS #25, #16)', () => {
             model.settle(g.id, o.kind === 'settle' ? Math.floor(g.amount * o.fraction) : g.amount);
           }
           expect(model.committed).toBe(model.spent + heldNano(model.held.values()));
-          expect(model.spent + heldNano(model.held.values())).toBeLessThanOrEqual(budget + model.lateCosts);
+          expect(model.spent + heldNano(model.held.values())).toBeLessThanOrEqual(budget);
           expect(model.committed).toBeGreaterThanOrEqual(0);
           for (const count of model.settled.values()) expect(count).toBe(1);
         }
@@ -82,10 +77,11 @@ describe('budget reservations (FAULTS #25, #16)', () => {
   });
 
   it('without a reservation the cost is simply added; with one already settled nothing changes', () => {
-    expect(settlementOf(undefined, false, 70)).toEqual({ kind: 'unreserved', committedDeltaNano: 70 });
+    expect(settlementOf(undefined, false, 70)).toEqual({ kind: 'unreserved', committedDeltaNano: 70, spentDeltaNano: 70 });
     expect(settlementOf(undefined, true, 70)).toEqual({ kind: 'already-settled' });
-    expect(settlementOf({ amountNano: 100, expiresAt: 5, staleSince: undefined }, true, 70)).toEqual({ kind: 'held', committedDeltaNano: -30 });
-    expect(settlementOf({ amountNano: 100, expiresAt: 5, staleSince: 6 }, true, 70)).toEqual({ kind: 'stale', committedDeltaNano: 70 });
+    expect(settlementOf({ amountNano: 100, expiresAt: 5, staleSince: undefined }, true, 70)).toEqual({ kind: 'held', committedDeltaNano: -30, spentDeltaNano: 70 });
+    // Reclaimed, its 100 charged as presumed spend: the actual 70 replaces it in spend and committed alike.
+    expect(settlementOf({ amountNano: 100, expiresAt: 5, staleSince: 6 }, true, 70)).toEqual({ kind: 'stale', committedDeltaNano: -30, spentDeltaNano: -30 });
   });
 });
 

@@ -1,5 +1,5 @@
 import type { ApiKeyRecord } from '../../domain/keys/api-key';
-import { decideReservation, expiredReservations, forgettableReservations, heldNano, settlementOf } from '../../domain/keys/budget';
+import { decideReservation, expiredReservations, forgettableReservations, heldNano, reclaimedNano, settlementOf, type HeldReservation } from '../../domain/keys/budget';
 import {
   ApiKeyRepoError,
   type ApiKeyRepo,
@@ -115,18 +115,33 @@ export class InMemoryApiKeyRepo implements ApiKeyRepo {
     const held = this.state.heldFor(keyId);
     if (held.has(reservation.id)) throw new ApiKeyRepoError('reservation id reused');
     const committed = () => stored.record.usage.costNano + heldNano(held.values());
-    let decision = decideReservation(budget, committed(), reservation.amountNano);
+    const decision = decideReservation(budget, committed(), reservation.amountNano);
     if (!decision.ok) {
-      for (const id of expiredReservations(held, now)) {
-        const expired = held.get(id);
-        if (expired) held.set(id, { ...expired, staleSince: now });
-      }
-      for (const id of forgettableReservations(held, now, this.staleRetentionMs)) held.delete(id);
-      decision = decideReservation(budget, committed(), reservation.amountNano);
+      this.reclaim(stored, held, now);
+      return Promise.resolve(decision);
     }
-    if (!decision.ok) return Promise.resolve(decision);
     held.set(reservation.id, { amountNano: reservation.amountNano, expiresAt: reservation.expiresAt, staleSince: undefined });
     return Promise.resolve({ ok: true });
+  }
+
+  /**
+   * Reservations past their TTL are charged as presumed spend (moved from held to spent, so the refusal stands)
+   * and reclaimed ones past the retention forgotten. Without yielding; the total's journal line may lag, as
+   * reservations themselves never reach the disk.
+   */
+  private reclaim(stored: StoredApiKey, held: Map<string, HeldReservation>, now: number): void {
+    const expired = expiredReservations(held, now);
+    for (const id of forgettableReservations(held, now, this.staleRetentionMs)) held.delete(id);
+    if (expired.length === 0) return;
+    const charged = reclaimedNano(held, expired);
+    for (const id of expired) {
+      const entry = held.get(id);
+      if (entry) held.set(id, { ...entry, staleSince: now });
+    }
+    const id = stored.record.id;
+    this.patch(id, (r) => ({ ...r, usage: { ...r.usage, costNano: r.usage.costNano + charged } }));
+    const next = this.state.keys.get(id);
+    if (next) void this.persist([{ t: 'api-key', key: next }], false, () => undefined).catch(() => undefined);
   }
 
   async settle(keyId: string, use: RecordedUse, reservation: Pick<Reservation, 'id' | 'amountNano'> | undefined): Promise<SettleOutcome> {
@@ -142,7 +157,7 @@ export class InMemoryApiKeyRepo implements ApiKeyRepo {
       record: {
         ...record,
         lastUsedAt: Math.max(record.lastUsedAt ?? use.at, use.at),
-        usage: { requests: record.usage.requests + 1, tokens: record.usage.tokens + use.tokens, costNano: record.usage.costNano + use.costNano },
+        usage: { requests: record.usage.requests + 1, tokens: record.usage.tokens + use.tokens, costNano: record.usage.costNano + settlement.spentDeltaNano },
       },
     };
     this.state.keys.set(keyId, next);
@@ -153,7 +168,7 @@ export class InMemoryApiKeyRepo implements ApiKeyRepo {
     await this.persist([{ t: 'api-key', key: next }], durable, () => {
       this.patch(keyId, (r) => ({
         ...r,
-        usage: { requests: r.usage.requests - 1, tokens: r.usage.tokens - use.tokens, costNano: r.usage.costNano - use.costNano },
+        usage: { requests: r.usage.requests - 1, tokens: r.usage.tokens - use.tokens, costNano: r.usage.costNano - settlement.spentDeltaNano },
       }));
       if (reservation && entry) held.set(reservation.id, entry);
     });

@@ -5,9 +5,10 @@ import type { NanoUsd } from '../cost/money';
  * reservation still held. A reservation is granted only if committed + amount ≤ budget, in one atomic step of
  * the store, so racing requests can never hold more than the budget. Settling removes the reservation and
  * replaces its amount by the actual cost; a second settlement of the same reservation finds nothing to remove
- * and changes nothing. A reservation whose process died is reclaimed once it is older than its TTL: its amount
- * goes back to the budget, but it stays known as "stale" for a while, so a late settlement is still charged
- * (the money was spent upstream) without returning the amount twice.
+ * and changes nothing. A reservation older than its TTL is reclaimed: its settlement never came — the process
+ * died, most likely after the upstream call, or the settlement's write failed — so its amount is presumed spent
+ * and moves from held to spent (committed is unchanged: no money is lent again that may be gone). It stays known
+ * as "stale" for a while, so a late settlement replaces the presumed amount by the actual cost, once.
  */
 
 export interface HeldReservation {
@@ -25,22 +26,34 @@ export function decideReservation(budgetNano: NanoUsd, committedNano: NanoUsd, a
   return committedNano + amountNano <= budgetNano ? { ok: true } : { ok: false, remainingNano: Math.max(0, budgetNano - committedNano) };
 }
 
-/** How a settlement changes committed money, given the reservation as the store holds it. */
+/** How a settlement changes committed money and spend, given the reservation as the store holds it. */
 export type Settlement =
   /** No reservation (an unbudgeted key, or a request that reserved nothing): the cost is added. */
-  | { readonly kind: 'unreserved'; readonly committedDeltaNano: NanoUsd }
+  | { readonly kind: 'unreserved'; readonly committedDeltaNano: NanoUsd; readonly spentDeltaNano: NanoUsd }
   /** The held amount is released and the cost added. */
-  | { readonly kind: 'held'; readonly committedDeltaNano: NanoUsd }
-  /** Reclaimed earlier, so only the cost is added. */
-  | { readonly kind: 'stale'; readonly committedDeltaNano: NanoUsd }
+  | { readonly kind: 'held'; readonly committedDeltaNano: NanoUsd; readonly spentDeltaNano: NanoUsd }
+  /** Reclaimed earlier, its amount charged as presumed spend: the actual cost replaces it (either way). */
+  | { readonly kind: 'stale'; readonly committedDeltaNano: NanoUsd; readonly spentDeltaNano: NanoUsd }
   /** Already settled (or reclaimed and forgotten long ago): nothing changes. */
   | { readonly kind: 'already-settled' };
 
 export function settlementOf(held: HeldReservation | undefined, reserved: boolean, costNano: NanoUsd): Settlement {
-  if (!reserved) return { kind: 'unreserved', committedDeltaNano: costNano };
+  if (!reserved) return unreservedSettlement(costNano);
   if (held === undefined) return { kind: 'already-settled' };
-  if (held.staleSince !== undefined) return { kind: 'stale', committedDeltaNano: costNano };
-  return { kind: 'held', committedDeltaNano: costNano - held.amountNano };
+  if (held.staleSince !== undefined) return { kind: 'stale', committedDeltaNano: costNano - held.amountNano, spentDeltaNano: costNano - held.amountNano };
+  return heldSettlement(held.amountNano, costNano);
+}
+
+export const unreservedSettlement = (costNano: NanoUsd): Settlement & { kind: 'unreserved' } => ({ kind: 'unreserved', committedDeltaNano: costNano, spentDeltaNano: costNano });
+
+/** Settling a live reservation of `amountNano`: the store applies it only if the reservation is still held as such. */
+export const heldSettlement = (amountNano: NanoUsd, costNano: NanoUsd): Settlement & { kind: 'held' } => ({ kind: 'held', committedDeltaNano: costNano - amountNano, spentDeltaNano: costNano });
+
+/** What reclaiming `ids` charges as presumed spend: their amounts, which leave held and join spent. */
+export function reclaimedNano(held: ReadonlyMap<string, HeldReservation>, ids: readonly string[]): NanoUsd {
+  let sum = 0;
+  for (const id of ids) sum += held.get(id)?.amountNano ?? 0;
+  return sum;
 }
 
 /** Live reservations past their TTL, to reclaim. */

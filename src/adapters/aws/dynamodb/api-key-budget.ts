@@ -1,5 +1,5 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { decideReservation, expiredReservations, forgettableReservations, settlementOf, type HeldReservation } from '../../../domain/keys/budget';
+import { decideReservation, expiredReservations, forgettableReservations, heldSettlement, reclaimedNano, settlementOf, unreservedSettlement, type HeldReservation } from '../../../domain/keys/budget';
 import { ApiKeyRepoError, type RecordedUse, type Reservation, type ReserveResult, type SettleOutcome } from '../../../ports/api-key-repo';
 import { heldReservations, recordPk } from './api-key-item';
 import { awsErrorName } from './aws-error';
@@ -15,7 +15,8 @@ const conditionFailed = (error: unknown): boolean => awsErrorName(error) === 'Co
  * Budget reservations on the key's record item (ADR 0012). A reservation is one conditional UpdateItem —
  * `committedNano <= budget - amount`, checked and changed atomically by DynamoDB however many instances race —
  * that adds the amount and records the reservation in the `reservations` map. Settlement is one conditional
- * UpdateItem that removes the entry and replaces its amount by the cost; a second settlement finds no entry.
+ * UpdateItem that removes the entry and replaces its amount by the cost; a second settlement finds no entry. A
+ * reservation past its TTL is charged as presumed spend when it is reclaimed (ADR 0012).
  * Only a refusal or a repeated settlement reads the item (strongly consistent) to learn why.
  */
 export class DynamoDbKeyBudget {
@@ -41,23 +42,24 @@ export class DynamoDbKeyBudget {
       refusal = decision.ok ? refusal : decision;
       // Room was freed (or the budget differed) since the condition failed: try again.
       if (decision.ok || stored !== reservation.budgetNano) continue;
-      if (!(await this.reclaim(keyId, held, now))) return decision;
+      // Reclaiming makes no room (the money is presumed spent); only a race with another writer is worth a look.
+      if ((await this.reclaim(keyId, held, now)) !== 'raced') return decision;
     }
     return refusal;
   }
 
   async settle(keyId: string, use: RecordedUse, reservation: Pick<Reservation, 'id' | 'amountNano'> | undefined): Promise<SettleOutcome> {
-    if (!reservation) return (await this.apply(keyId, use, use.costNano, undefined, 'attribute_exists(pk)')) ? 'settled' : 'not_found';
+    if (!reservation) return (await this.apply(keyId, use, unreservedSettlement(use.costNano), undefined, 'attribute_exists(pk)')) ? 'settled' : 'not_found';
     const open = 'attribute_exists(reservations.#r) AND reservations.#r.a = :a AND attribute_not_exists(reservations.#r.s)';
-    if (await this.apply(keyId, use, use.costNano - reservation.amountNano, reservation, open, { ':a': reservation.amountNano })) return 'settled';
+    if (await this.apply(keyId, use, heldSettlement(reservation.amountNano, use.costNano), reservation, open, { ':a': reservation.amountNano })) return 'settled';
     const item = await this.read(keyId);
     if (!item) return 'not_found';
     const held = heldReservations(item).get(reservation.id);
     if (held && held.amountNano !== reservation.amountNano) throw new ApiKeyRepoError('settlement names another amount than its reservation holds');
     const settlement = settlementOf(held, true, use.costNano);
     if (settlement.kind !== 'stale') return 'already_settled';
-    // Reclaimed while its request ran: charge the cost, the amount went back already.
-    const stale = await this.apply(keyId, use, settlement.committedDeltaNano, reservation, 'attribute_exists(reservations.#r.s)');
+    // Reclaimed while its request ran, its amount charged as presumed spend: the actual cost replaces it.
+    const stale = await this.apply(keyId, use, settlement, reservation, 'attribute_exists(reservations.#r.s)');
     return stale ? 'settled' : 'already_settled';
   }
 
@@ -89,7 +91,7 @@ export class DynamoDbKeyBudget {
   private async apply(
     keyId: string,
     use: RecordedUse,
-    committedDelta: number,
+    deltas: { readonly committedDeltaNano: number; readonly spentDeltaNano: number },
     reservation: Pick<Reservation, 'id' | 'amountNano'> | undefined,
     condition: string,
     conditionValues: Record<string, unknown> = {},
@@ -103,8 +105,8 @@ export class DynamoDbKeyBudget {
           ConditionExpression: condition,
           ...(reservation ? { ExpressionAttributeNames: { '#r': reservation.id } } : {}),
           ExpressionAttributeValues: {
-            ':cost': use.costNano,
-            ':delta': committedDelta,
+            ':cost': deltas.spentDeltaNano,
+            ':delta': deltas.committedDeltaNano,
             ':one': 1,
             ':tokens': use.tokens,
             ':at': use.at,
@@ -120,15 +122,16 @@ export class DynamoDbKeyBudget {
   }
 
   /**
-   * Marks reservations past their TTL as reclaimed (their amount leaves committed) and forgets reclaimed ones
-   * past the retention, each only if still as read. False when there was nothing to reclaim.
+   * Marks reservations past their TTL as reclaimed — their amount moves from held to spent, presumed spent — and
+   * forgets reclaimed ones past the retention, each only if still as read. `raced` when another writer changed
+   * them first.
    */
-  private async reclaim(keyId: string, held: ReadonlyMap<string, HeldReservation>, now: number): Promise<boolean> {
+  private async reclaim(keyId: string, held: ReadonlyMap<string, HeldReservation>, now: number): Promise<'reclaimed' | 'nothing' | 'raced'> {
     const expired = expiredReservations(held, now).slice(0, RECLAIM_BATCH);
     const forgettable = forgettableReservations(held, now, this.staleRetentionMs).slice(0, RECLAIM_BATCH);
-    if (expired.length === 0) return false;
+    if (expired.length === 0) return 'nothing';
     const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':now': now, ':freed': -expired.reduce((sum, id) => sum + (held.get(id)?.amountNano ?? 0), 0) };
+    const values: Record<string, unknown> = { ':now': now, ':charged': reclaimedNano(held, expired) };
     const sets: string[] = [];
     const conditions: string[] = [];
     expired.forEach((id, i) => {
@@ -147,7 +150,7 @@ export class DynamoDbKeyBudget {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: recordPk(keyId) },
-          UpdateExpression: `SET ${sets.join(', ')} ADD committedNano :freed${remove}`,
+          UpdateExpression: `SET ${sets.join(', ')} ADD spentNano :charged${remove}`,
           ConditionExpression: conditions.join(' AND '),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -156,8 +159,9 @@ export class DynamoDbKeyBudget {
     } catch (error) {
       // Another instance reclaimed or settled them first; the caller looks again.
       if (!conditionFailed(error)) throw error;
+      return 'raced';
     }
-    return true;
+    return 'reclaimed';
   }
 
   private async read(keyId: string): Promise<Item | undefined> {
