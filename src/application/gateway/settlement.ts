@@ -28,7 +28,8 @@ export interface SettleInput {
 /**
  * After every admitted request, success or not: the usage ledger line, the key's settled spend (which releases
  * its budget reservation) and the metrics. Never throws: by now the client has its answer, and a lost ledger
- * line or an unreleased reservation (which only ever holds money back) must not turn it into an error.
+ * line or an unreleased reservation (which holds its money back, and is charged in full once it expires — the
+ * safe direction for a budget) must not turn it into an error.
  */
 export class GatewaySettlement {
   constructor(
@@ -70,7 +71,7 @@ export class GatewaySettlement {
       this.ledger.record(entry).catch((error: unknown) => this.logger.error('gateway usage not recorded', { error: describe(error) })),
       this.keys
         .recordUse(caller.keyId, { tokens, costNano, at }, input.reservation)
-        .catch((error: unknown) => this.logger.error('gateway key usage not settled; its reservation stays held', { keyId: caller.keyId, error: describe(error) })),
+        .catch((error: unknown) => this.logger.error('gateway key usage not settled; its reservation stays held, then is charged in full when it expires', { keyId: caller.keyId, error: describe(error) })),
     ]);
   }
 }
