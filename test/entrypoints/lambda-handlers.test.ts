@@ -136,10 +136,12 @@ describe('Lambda handlers (bundled, one cold start per run)', () => {
       event('POST', '/feedback', { body: '{"sayingId":', headers: {} }),
       event('POST', '/feedback', { body: vote, headers: { 'content-type': 'text/plain' } }),
       event('POST', '/feedback', { body: { ...vote, feedbackType: 'MEH' } }),
+      // Flagged base64 but not base64: refused, not decoded into a truncated body.
+      { ...event('POST', '/feedback'), isBase64Encoded: true, body: '{"sayingId": "not base64"}' },
     ]);
-    expect(results.map((r) => r.statusCode)).toEqual([201, 200, 400, 415, 400]);
+    expect(results.map((r) => r.statusCode)).toEqual([201, 200, 400, 415, 400, 400]);
     expect(json(results[1]!)).toMatchObject({ replayed: true, downvotes: json(results[0]!).downvotes });
-    expect(results.slice(2).map((r) => json(r).error?.code)).toEqual(['invalid_json', 'unsupported_media_type', 'invalid_request']);
+    expect(results.slice(2).map((r) => json(r).error?.code)).toEqual(['invalid_json', 'unsupported_media_type', 'invalid_request', 'invalid_base64']);
     for (const r of results.slice(2)) expect(r.body).not.toMatch(/at .+\.(js|ts):\d+/);
     expect(`${stdout}${stderr}`).not.toMatch(/"level":"ERROR"/);
   });
